@@ -1,0 +1,117 @@
+public import KithModel
+public import KithPlugin
+
+/// The canonical JSON Lines format (docs/jsonl.md): one record per line, the
+/// lossless interchange every other tool can read.
+///
+/// Options: none.
+public struct JSONLPlugin: Importer, Exporter {
+    public init() {}
+
+    public var descriptor: FormatDescriptor {
+        FormatDescriptor(
+            id: "jsonl", name: "Kith JSON Lines",
+            summary: "canonical contacts, interactions and diagnostics, one JSON object per line (lossless)",
+            fileExtensions: ["jsonl", "ndjson"], mediaTypes: ["application/jsonl", "application/x-ndjson"],
+            capabilities: [.import, .export])
+    }
+
+    public func detect(_ probe: FormatProbe) -> Detection {
+        var bytes = probe.head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let firstNonSpace = bytes.firstIndex { !($0 == 32 || $0 == 9 || $0 == 10 || $0 == 13) }
+        let ext = probe.fileExtension
+        let extFits = descriptor.fileExtensions.contains(ext)
+        guard let start = firstNonSpace, bytes[start] == UInt8(ascii: "{") else {
+            return bytes.isEmpty && extFits ? .byExtension() : .no("does not start with '{'")
+        }
+        let firstLine = bytes[start...].prefix { $0 != 10 }
+        let text = String(decoding: firstLine, as: UTF8.self)
+        if text.contains("\"kind\":\"contact\"") || text.contains("\"kind\":\"interaction\"")
+            || text.contains("\"kind\":\"diagnostic\"")
+        {
+            return .certain("JSON object with a Kith record kind")
+        }
+        if extFits { return Detection(confidence: 50, reason: "JSON object in a .\(ext) file") }
+        return Detection(confidence: 10, reason: "starts with a JSON object")
+    }
+
+    public func importRecords(
+        from source: ImportSource, options: PluginOptions, emit: (ImportEvent) throws -> Void
+    ) throws -> ImportSummary {
+        let stream = try source.openStream()
+        var summary = ImportSummary()
+        var lineNumber = 0
+        var first = true
+        while true {
+            var failure: JSONLError?
+            var record: CanonicalRecord?
+            let more = stream.withNextLine { line, _ -> Bool in
+                lineNumber += 1
+                var l = line
+                if first {
+                    first = false
+                    if l.count >= 3 && l[0] == 0xEF && l[1] == 0xBB && l[2] == 0xBF {
+                        l = UnsafeBufferPointer(rebasing: l[3...])
+                    }
+                }
+                if l.allSatisfy({ $0 == 32 || $0 == 9 }) { return true }
+                do throws(JSONLError) {
+                    record = try JSONLReader.decode(l)
+                } catch {
+                    failure = error
+                }
+                return true
+            }
+            guard more != nil else { break }
+            if let failure {
+                summary.recordsRead += 1
+                summary.recordsRejected += 1
+                try emit(
+                    .diagnostic(
+                        Diagnostic(
+                            severity: .error, file: source.name, locator: Locator(line: lineNumber),
+                            message: "line rejected: invalid record at column \(failure.column): \(failure.message)",
+                            code: "jsonl.syntax")))
+                continue
+            }
+            guard let record else { continue }
+            summary.recordsRead += 1
+            switch record {
+            case .contact(let c): try emit(.contact(c))
+            case .interaction(let i): try emit(.interaction(i))
+            case .diagnostic(let d): try emit(.diagnostic(d))
+            }
+        }
+        return summary
+    }
+
+    public func makeWriter(to sink: ByteSink, options: PluginOptions) throws -> any RecordWriter {
+        JSONLRecordWriter(sink: sink)
+    }
+}
+
+/// Streams records to a sink as JSON Lines.
+final class JSONLRecordWriter: RecordWriter {
+    private let sink: ByteSink
+    private var writer = JSONLWriter()
+
+    init(sink: ByteSink) {
+        self.sink = sink
+        writer.output.reserveCapacity(64 * 1024)
+    }
+
+    func write(_ record: CanonicalRecord) throws {
+        writer.append(record)
+        if writer.output.count >= 64 * 1024 {
+            try sink.write(writer.output)
+            writer.output.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func finish() throws {
+        try sink.write(writer.output)
+        writer.output.removeAll()
+        try sink.flush()
+    }
+}

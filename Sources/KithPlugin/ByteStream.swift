@@ -1,0 +1,207 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+private func systemRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { read(fd, p, n) }
+
+/// A buffered, forward-only reader of bytes from a file, standard input or
+/// memory, with line splitting and look-ahead.
+///
+/// Importers stream through it so that memory stays flat whatever the input
+/// size: the buffer holds the current window only. Lines end at LF, CRLF or a
+/// lone CR; `lineNumber` counts them. Not `Sendable`: use it on one task.
+///
+/// Hand-written rather than `FileHandle.bytes` because that yields one byte per
+/// async call (far too slow for 100 MB/s parsers) and `readToEnd` is not
+/// streaming.
+public final class ByteStream {
+    private var buffer: [UInt8]
+    private var head = 0  // first unread byte in buffer
+    private var fd: Int32
+    private let ownsDescriptor: Bool
+    private var atEOF: Bool
+    private let chunkSize: Int
+
+    /// Bytes handed out so far (for progress).
+    public private(set) var bytesConsumed: Int = 0
+    /// The total size when known (regular files, memory).
+    public let totalBytes: Int?
+    /// Lines returned by the line readers so far; the 1-based number of the
+    /// last line returned.
+    public private(set) var lineNumber: Int = 0
+
+    /// Reads from memory.
+    public init(bytes: [UInt8]) {
+        buffer = bytes
+        fd = -1
+        ownsDescriptor = false
+        atEOF = true
+        chunkSize = 0
+        totalBytes = bytes.count
+    }
+
+    /// Reads from an open file descriptor (e.g. 0 for standard input).
+    public init(fileDescriptor: Int32, closeWhenDone: Bool = false, chunkSize: Int = 256 * 1024) {
+        buffer = []
+        fd = fileDescriptor
+        ownsDescriptor = closeWhenDone
+        atEOF = false
+        self.chunkSize = chunkSize
+        var st = stat()
+        if fstat(fileDescriptor, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+            totalBytes = Int(st.st_size)
+        } else {
+            totalBytes = nil
+        }
+    }
+
+    /// Opens a file for reading.
+    public convenience init(path: String, chunkSize: Int = 256 * 1024) throws(PluginError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw PluginError(.unreadable, "cannot open the file: \(reason)", file: path)
+        }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw PluginError(.unreadable, "is a folder, not a file", file: path)
+        }
+        self.init(fileDescriptor: fd, closeWhenDone: true, chunkSize: chunkSize)
+    }
+
+    deinit {
+        if ownsDescriptor && fd >= 0 { close(fd) }
+    }
+
+    /// Reads more bytes into the buffer; false at end of input.
+    @discardableResult
+    private func fill() -> Bool {
+        guard !atEOF else { return false }
+        if head > 0 && head >= buffer.count / 2 {
+            buffer.removeSubrange(0..<head)
+            head = 0
+        }
+        let old = buffer.count
+        buffer.reserveCapacity(old + chunkSize)
+        var n = 0
+        buffer.append(contentsOf: repeatElement(0, count: chunkSize))
+        while true {
+            n = buffer.withUnsafeMutableBytes { raw in
+                systemRead(fd, raw.baseAddress! + old, chunkSize)
+            }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        if n <= 0 {
+            buffer.removeSubrange(old...)
+            atEOF = true
+            if ownsDescriptor {
+                close(fd)
+                fd = -1
+            }
+            return false
+        }
+        buffer.removeSubrange((old + n)...)
+        return true
+    }
+
+    /// True when every byte has been consumed.
+    public var isAtEnd: Bool {
+        if head < buffer.count { return false }
+        return !fill() && head >= buffer.count
+    }
+
+    /// Up to `count` next bytes without consuming them.
+    public func peek(_ count: Int) -> [UInt8] {
+        while buffer.count - head < count && fill() {}
+        return Array(buffer[head..<min(buffer.count, head + count)])
+    }
+
+    /// Consumes and returns up to `maxCount` bytes; nil at end of input.
+    public func read(maxCount: Int = 256 * 1024) -> [UInt8]? {
+        if head >= buffer.count && !fill() { return nil }
+        let end = min(buffer.count, head + maxCount)
+        let out = Array(buffer[head..<end])
+        bytesConsumed += end - head
+        head = end
+        return out
+    }
+
+    /// Skips `count` bytes (or to the end).
+    public func skip(_ count: Int) {
+        var left = count
+        while left > 0 {
+            if head >= buffer.count && !fill() { return }
+            let k = min(left, buffer.count - head)
+            head += k
+            bytesConsumed += k
+            left -= k
+        }
+    }
+
+    /// Calls `body` with the next line (without its terminator) and consumes
+    /// it; nil at end of input. The buffer is valid only inside `body`.
+    /// `terminator` tells which line ending was seen (0 at end of input,
+    /// 1 for LF or CR, 2 for CRLF), so byte-exact readers can restore it.
+    public func withNextLine<R>(_ body: (UnsafeBufferPointer<UInt8>, _ terminatorLength: Int) throws -> R) rethrows -> R? {
+        var scanFrom = head
+        while true {
+            let found: Int? = buffer.withUnsafeBufferPointer { p -> Int? in
+                guard scanFrom < p.count else { return nil }
+                let base = p.baseAddress! + scanFrom
+                let count = p.count - scanFrom
+                // memchr for LF; CR handled below (lone CR is rare but legal).
+                let lf = memchr(base, 0x0A, count).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - p.baseAddress! }
+                let crLimit = lf ?? p.count
+                let cr = memchr(base, 0x0D, crLimit - scanFrom).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - p.baseAddress! }
+                return cr ?? lf
+            }
+            if let idx = found {
+                if buffer[idx] == 0x0D {
+                    // Need the following byte to tell CRLF from a lone CR.
+                    if idx + 1 >= buffer.count {
+                        let relative = idx - head
+                        if fill() {
+                            scanFrom = head + relative
+                            continue
+                        }
+                    }
+                    let crlf = idx + 1 < buffer.count && buffer[idx + 1] == 0x0A
+                    let termLen = crlf ? 2 : 1
+                    return try finishLine(end: idx, terminatorLength: termLen, body)
+                }
+                return try finishLine(end: idx, terminatorLength: 1, body)
+            }
+            let scanned = buffer.count
+            // fill() may compact the buffer: keep scan position relative to head.
+            let offset = scanned - head
+            if !fill() {
+                if head >= buffer.count { return nil }
+                return try finishLine(end: buffer.count, terminatorLength: 0, body)
+            }
+            scanFrom = head + offset
+        }
+    }
+
+    private func finishLine<R>(end: Int, terminatorLength: Int, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> R) rethrows -> R {
+        let start = head
+        let r = try buffer.withUnsafeBufferPointer { p in
+            try body(UnsafeBufferPointer(rebasing: p[start..<end]), terminatorLength)
+        }
+        let consumed = end + terminatorLength - head
+        head = end + terminatorLength
+        bytesConsumed += consumed
+        lineNumber += 1
+        return r
+    }
+
+    /// The next line as bytes, without its terminator; nil at end of input.
+    public func readLine() -> [UInt8]? {
+        withNextLine { p, _ in Array(p) }
+    }
+}
