@@ -98,20 +98,20 @@ final class JSONLRecordWriter: RecordWriter {
 
     init(sink: ByteSink) {
         self.sink = sink
-        writer.output.reserveCapacity(64 * 1024)
     }
 
     func write(_ record: CanonicalRecord) throws {
         writer.append(record)
-        if writer.output.count >= 64 * 1024 {
-            try sink.write(writer.output)
-            writer.output.removeAll(keepingCapacity: true)
-        }
+        if writer.buffer.count >= 64 * 1024 { try drain() }
+    }
+
+    private func drain() throws {
+        try writer.buffer.withBytes { p in try sink.write(p) }
+        writer.buffer.removeAll()
     }
 
     func finish() throws {
-        try sink.write(writer.output)
-        writer.output.removeAll()
+        try drain()
         try sink.flush()
     }
 }

@@ -1,4 +1,5 @@
 public import KithModel
+public import KithPlugin
 
 /// Writes canonical records as JSON Lines, straight to bytes.
 ///
@@ -11,10 +12,13 @@ public import KithModel
 /// Optional strings are omitted when absent; the keys listed in docs/jsonl.md as
 /// always present are written even when empty.
 public struct JSONLWriter {
-    /// The bytes written so far; callers take them and `removeAll` as they go.
-    public var output: [UInt8] = []
+    /// The bytes written so far; callers take them and `removeAll()` as they go.
+    public let buffer: ByteBuffer
 
-    public init() {}
+    public init(capacity: Int = 64 * 1024) { buffer = ByteBuffer(capacity: capacity) }
+
+    /// A copy of the bytes written so far.
+    public var output: [UInt8] { buffer.bytes }
 
     /// Appends one record and its newline.
     public mutating func append(_ record: CanonicalRecord) {
@@ -188,7 +192,7 @@ public struct JSONLWriter {
 
     // MARK: - Pieces
 
-    private mutating func name(_ n: PersonName) {
+    private func name(_ n: PersonName) {
         byte(123)
         var first = true
         optional("formatted", n.formatted, first: &first)
@@ -202,7 +206,7 @@ public struct JSONLWriter {
         byte(125)
     }
 
-    private mutating func labels(_ labels: [String], _ preferred: Bool, _ refs: [Int]) {
+    private func labels(_ labels: [String], _ preferred: Bool, _ refs: [Int]) {
         raw(",\"labels\":")
         strings(labels)
         raw(",\"preferred\":")
@@ -210,14 +214,14 @@ public struct JSONLWriter {
         self.refs(refs)
     }
 
-    private mutating func refs(_ refs: [Int]) {
+    private func refs(_ refs: [Int]) {
         if !refs.isEmpty {
             raw(",\"sourceRefs\":")
             ints(refs)
         }
     }
 
-    private mutating func labeledValues(_ values: [LabeledValue]) {
+    private func labeledValues(_ values: [LabeledValue]) {
         byte(91)
         for (i, v) in values.enumerated() {
             if i > 0 { byte(44) }
@@ -229,7 +233,7 @@ public struct JSONLWriter {
         byte(93)
     }
 
-    private mutating func extensions(_ ext: [String: [String]]) {
+    private func extensions(_ ext: [String: [String]]) {
         byte(123)
         for (i, key) in ext.keys.sorted().enumerated() {
             if i > 0 { byte(44) }
@@ -240,7 +244,7 @@ public struct JSONLWriter {
         byte(125)
     }
 
-    private mutating func sources(_ sources: [Provenance]) {
+    private func sources(_ sources: [Provenance]) {
         byte(91)
         for (i, s) in sources.enumerated() {
             if i > 0 { byte(44) }
@@ -256,7 +260,7 @@ public struct JSONLWriter {
         byte(93)
     }
 
-    private mutating func locator(_ l: Locator) {
+    private func locator(_ l: Locator) {
         byte(123)
         var first = true
         if let line = l.line {
@@ -274,7 +278,7 @@ public struct JSONLWriter {
         byte(125)
     }
 
-    private mutating func optional(_ key: StaticString, _ value: String?) {
+    private func optional(_ key: StaticString, _ value: String?) {
         guard let value else { return }
         byte(44)
         byte(34)
@@ -283,7 +287,7 @@ public struct JSONLWriter {
         string(value)
     }
 
-    private mutating func optional(_ key: StaticString, _ value: String?, first: inout Bool) {
+    private func optional(_ key: StaticString, _ value: String?, first: inout Bool) {
         guard let value else { return }
         if !first { byte(44) }
         first = false
@@ -293,7 +297,7 @@ public struct JSONLWriter {
         string(value)
     }
 
-    private mutating func strings(_ values: [String]) {
+    private func strings(_ values: [String]) {
         byte(91)
         for (i, v) in values.enumerated() {
             if i > 0 { byte(44) }
@@ -302,7 +306,7 @@ public struct JSONLWriter {
         byte(93)
     }
 
-    private mutating func ints(_ values: [Int]) {
+    private func ints(_ values: [Int]) {
         byte(91)
         for (i, v) in values.enumerated() {
             if i > 0 { byte(44) }
@@ -314,16 +318,14 @@ public struct JSONLWriter {
     // MARK: - Primitives
 
     @inline(__always)
-    private mutating func byte(_ b: UInt8) { output.append(b) }
+    private func byte(_ b: UInt8) { buffer.append(b) }
 
     @inline(__always)
-    private mutating func raw(_ s: StaticString) {
-        output.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-    }
+    private func raw(_ s: StaticString) { buffer.append(s) }
 
-    private mutating func int(_ v: Int) {
+    private func int(_ v: Int) {
         if v == 0 {
-            output.append(48)
+            buffer.append(48)
             return
         }
         var n = v.magnitude
@@ -338,47 +340,52 @@ public struct JSONLWriter {
                 count += 1
             }
         }
-        if v < 0 { output.append(45) }
+        if v < 0 { buffer.append(45) }
         withUnsafeBytes(of: &digits) { d in
-            output.append(contentsOf: d[(20 - count)...])
+            buffer.append(UnsafeBufferPointer(rebasing: d.bindMemory(to: UInt8.self)[(20 - count)...]))
         }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Writes a JSON string: quotes, and escapes for `"`, `\` and controls.
     /// Runs of plain bytes are copied in one go.
-    private mutating func string(_ s: String) {
-        output.append(34)
+    private func string(_ s: String) {
         var s = s
         s.withUTF8 { p in
+            let buffer = self.buffer
+            buffer.reserve(p.count + 2)
+            buffer.append(34)
             var runStart = 0
             var i = 0
             let n = p.count
             while i < n {
                 let b = p[i]
                 if b >= 0x20 && b != 34 && b != 92 {
-                    i += 1
+                    i &+= 1
                     continue
                 }
-                if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<i])) }
-                output.append(92)
+                if runStart < i { buffer.append(UnsafeBufferPointer(rebasing: p[runStart..<i])) }
+                buffer.append(92)
                 switch b {
-                case 34: output.append(34)
-                case 92: output.append(92)
-                case 10: output.append(110)
-                case 13: output.append(114)
-                case 9: output.append(116)
-                case 8: output.append(98)
-                case 12: output.append(102)
+                case 34: buffer.append(34)
+                case 92: buffer.append(92)
+                case 10: buffer.append(110)
+                case 13: buffer.append(114)
+                case 9: buffer.append(116)
+                case 8: buffer.append(98)
+                case 12: buffer.append(102)
                 default:
-                    output.append(contentsOf: [117, 48, 48, JSONLWriter.hex[Int(b >> 4)], JSONLWriter.hex[Int(b & 15)]])
+                    let hex: StaticString = "0123456789abcdef"
+                    buffer.append(117)
+                    buffer.append(48)
+                    buffer.append(48)
+                    buffer.append(hex.utf8Start[Int(b >> 4)])
+                    buffer.append(hex.utf8Start[Int(b & 15)])
                 }
-                i += 1
+                i &+= 1
                 runStart = i
             }
-            if runStart < n { output.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<n])) }
+            if runStart < n { buffer.append(UnsafeBufferPointer(rebasing: p[runStart..<n])) }
+            buffer.append(34)
         }
-        output.append(34)
     }
 }

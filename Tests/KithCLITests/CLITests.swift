@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the `kith` executable: exit codes, summary, output.
+@Suite("kith CLI", .serialized)
+struct CLITests {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The built `kith` next to the test bundle.
+    static var executable: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("kith")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kith")
+    }
+
+    static func run(_ args: [String], stdin: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func tempDir() throws -> String {
+        let dir = NSTemporaryDirectory() + "kith-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static let good = """
+        {"kind":"contact","id":"a","name":{"formatted":"Anna Vogt"},"emails":[{"address":"anna.vogt@example.org","labels":["work"],"preferred":true}]}
+        {"kind":"interaction","id":"m","type":"email","timestamp":"2024-03-12T10:15:00Z","participants":[{"role":"from","email":"anna.vogt@example.org"}]}
+
+        """
+
+    @Test func formatsListsTheJSONPlugin() throws {
+        let r = try Self.run(["formats"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("jsonl"))
+        let j = try Self.run(["formats", "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [[String: Any]])
+        let jsonl = try #require(list.first { $0["id"] as? String == "jsonl" })
+        #expect(jsonl["import"] as? Bool == true)
+        #expect(jsonl["export"] as? Bool == true)
+        #expect(jsonl["origin"] as? String == "built-in")
+    }
+
+    @Test func convertIsByteStableAndSummarises() throws {
+        let dir = try Self.tempDir()
+        let input = dir + "/in.jsonl"
+        try Self.good.write(toFile: input, atomically: true, encoding: .utf8)
+        let first = try Self.run(["convert", input, "--to", "jsonl", "-o", dir + "/one.jsonl"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("kith: 1 file, 2 records read, 2 imported, 0 rejected; 1 contact, 1 interaction; 0 warnings, 0 errors"))
+        let second = try Self.run(["convert", dir + "/one.jsonl", "--to", "jsonl", "-o", dir + "/two.jsonl"])
+        #expect(second.status == 0)
+        let one = try Data(contentsOf: URL(fileURLWithPath: dir + "/one.jsonl"))
+        let two = try Data(contentsOf: URL(fileURLWithPath: dir + "/two.jsonl"))
+        #expect(one == two)
+        #expect(!one.isEmpty)
+        let stdout = try Self.run(["convert", input, "--to", "jsonl"])
+        #expect(Data(stdout.stdout.utf8) == one)
+    }
+
+    @Test func malformedLineIsReportedWithFileAndLineAndTheRestIsImported() throws {
+        let dir = try Self.tempDir()
+        let input = dir + "/mixed.jsonl"
+        try (Self.good + "{oops\n" + #"{"kind":"contact","id":"c"}"# + "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        let r = try Self.run(["convert", input, "--to", "jsonl"])
+        #expect(r.status == 0, "warnings and rejected records do not fail the run")
+        #expect(r.stderr.contains("\(input):3: error: line rejected"))
+        #expect(r.stderr.contains("4 records read, 3 imported, 1 rejected"))
+        #expect(r.stdout.contains(#""id":"c""#))
+        let strict = try Self.run(["convert", input, "--to", "jsonl", "--strict"])
+        #expect(strict.status == 1)
+    }
+
+    @Test func unreadableInputExitsOneButConvertsTheRest() throws {
+        let dir = try Self.tempDir()
+        try Self.good.write(toFile: dir + "/ok.jsonl", atomically: true, encoding: .utf8)
+        let r = try Self.run(["convert", dir + "/ok.jsonl", dir + "/missing.vcf", "--to", "jsonl"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("missing.vcf: error: no such file or folder"))
+        #expect(r.stdout.contains("anna.vogt@example.org"))
+        #expect(r.stderr.contains("1 could not be read"))
+    }
+
+    @Test func unrecognisedFileNamesWhatWasTried() throws {
+        let dir = try Self.tempDir()
+        try "just some notes\n".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
+        let r = try Self.run(["convert", dir + "/notes.txt", "--to", "jsonl"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("no format plugin recognised this file; tried: jsonl"))
+        let forced = try Self.run(["convert", dir + "/notes.txt", "--format", "jsonl", "--to", "jsonl"])
+        #expect(forced.status == 0)
+        #expect(forced.stderr.contains("1 rejected"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try Self.run(["convert", "x.jsonl"]).status == 2, "missing --to")
+        let unknown = try Self.run(["convert", "x.jsonl", "--to", "nope"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown format 'nope'"))
+        #expect(try Self.run(["frobnicate"]).status == 2)
+        #expect(try Self.run(["convert", "x", "--to", "jsonl", "-O", "novalue"]).status == 2)
+        #expect(try Self.run(["--help"]).status == 0)
+    }
+
+    @Test func readsStandardInputAndWalksFolders() throws {
+        let r = try Self.run(["convert", "-", "--to", "jsonl"], stdin: Self.good)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").count == 2)
+        let dir = try Self.tempDir()
+        try FileManager.default.createDirectory(atPath: dir + "/sub/deeper", withIntermediateDirectories: true)
+        try Self.good.write(toFile: dir + "/sub/a.jsonl", atomically: true, encoding: .utf8)
+        try Self.good.write(toFile: dir + "/sub/deeper/b.jsonl", atomically: true, encoding: .utf8)
+        try "hidden".write(toFile: dir + "/.DS_Store", atomically: true, encoding: .utf8)
+        let w = try Self.run(["convert", dir, "--to", "jsonl"])
+        #expect(w.status == 0, "\(w.stderr)")
+        #expect(w.stderr.contains("2 files, 4 records read"))
+    }
+
+    @Test func failedRunLeavesNoPartialOutputFile() throws {
+        let dir = try Self.tempDir()
+        let out = dir + "/out.jsonl"
+        let r = try Self.run(["convert", dir + "/missing.jsonl", "--to", "nope", "-o", out])
+        #expect(r.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "no temporary file left behind")
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import KithPlugin
+import Testing
+
+@Suite("ByteStream")
+struct ByteStreamTests {
+    func lines(_ s: ByteStream) -> [String] {
+        var out: [String] = []
+        while let l = s.readLine() { out.append(String(decoding: l, as: UTF8.self)) }
+        return out
+    }
+
+    @Test func splitsEveryLineEnding() {
+        let s = ByteStream(bytes: Array("a\nb\r\nc\rd\r\r\ne".utf8))
+        #expect(lines(s) == ["a", "b", "c", "d", "", "e"])
+        #expect(s.lineNumber == 6)
+    }
+
+    @Test func trailingNewlineGivesNoEmptyLastLine() {
+        #expect(lines(ByteStream(bytes: Array("a\nb\n".utf8))) == ["a", "b"])
+        #expect(lines(ByteStream(bytes: [])) == [])
+    }
+
+    @Test func crlfSplitAcrossChunkBoundariesFromAFile() throws {
+        // Chunk size 3 puts CR and LF in different reads, and lines across chunks.
+        let text = "first line\r\nsecond\r\n\r\nthird with ünïcode\rfourth"
+        let path = NSTemporaryDirectory() + "bytestream-\(UUID().uuidString).txt"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for chunk in [1, 2, 3, 5, 64] {
+            let fd = open(path, O_RDONLY)
+            let s = ByteStream(fileDescriptor: fd, closeWhenDone: true, chunkSize: chunk)
+            #expect(s.totalBytes == text.utf8.count)
+            #expect(lines(s) == ["first line", "second", "", "third with ünïcode", "fourth"], "chunk size \(chunk)")
+            #expect(s.bytesConsumed == text.utf8.count)
+        }
+    }
+
+    @Test func peekDoesNotConsume() throws {
+        let s = ByteStream(bytes: Array("hello\nworld".utf8))
+        #expect(s.peek(3) == Array("hel".utf8))
+        #expect(s.peek(100).count == 11)
+        #expect(s.readLine() == Array("hello".utf8))
+        #expect(s.read(maxCount: 3) == Array("wor".utf8))
+        s.skip(1)
+        #expect(s.read() == Array("d".utf8))
+        #expect(s.read() == nil)
+        #expect(s.isAtEnd)
+    }
+
+    @Test func missingFileIsAPluginError() {
+        #expect(throws: PluginError.self) { try ByteStream(path: "/nonexistent/kith/file.txt") }
+        #expect(throws: PluginError.self) { try ByteStream(path: NSTemporaryDirectory()) }
+    }
+
+    @Test func atomicFileAppearsOnlyOnCommit() throws {
+        let path = NSTemporaryDirectory() + "atomic-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let f = try AtomicFile(path: path)
+            try f.sink.write("abandoned")
+            try f.sink.flush()
+            #expect(!FileManager.default.fileExists(atPath: path))
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let dir = (path as NSString).deletingLastPathComponent
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".kith-") && $0.contains((path as NSString).lastPathComponent) }
+        #expect(leftovers.isEmpty, "the temporary file is removed")
+        let f = try AtomicFile(path: path)
+        try f.sink.write("kept\n")
+        try f.commit()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "kept\n")
+    }
+}
