@@ -26,6 +26,8 @@ public struct ImportRunner {
         public var files = 0
         /// Inputs that could not be read at all.
         public var filesFailed = 0
+        /// Files inside walked folders that no plugin recognised.
+        public var skipped = 0
         /// Input records seen.
         public var recordsRead = 0
         /// Input records rejected.
@@ -64,7 +66,9 @@ public struct ImportRunner {
         return summary
     }
 
-    private func runOne(_ input: String, summary: inout Summary, onInput: InputHandler, onEvent: EventHandler) throws {
+    private func runOne(
+        _ input: String, walked: Bool = false, summary: inout Summary, onInput: InputHandler, onEvent: EventHandler
+    ) throws {
         if input == "-" {
             let stream = ByteStream(fileDescriptor: 0)
             try importFile(.stream(stream, name: "-"), head: stream.peek(FormatProbe.headSize), fileName: "-",
@@ -86,7 +90,7 @@ public struct ImportRunner {
                 try fail(input, error, &summary, onEvent)
                 return
             }
-            try importFile(.file(input), head: head, fileName: (input as NSString).lastPathComponent,
+            try importFile(.file(input), head: head, fileName: (input as NSString).lastPathComponent, walked: walked,
                 summary: &summary, onInput: onInput, onEvent: onEvent)
         }
     }
@@ -123,14 +127,17 @@ public struct ImportRunner {
                 if (attrs?[.type] as? FileAttributeType) == .typeSymbolicLink { continue }
                 try importDirectory(child, summary: &summary, onInput: onInput, onEvent: onEvent)
             } else {
-                try runOne(child, summary: &summary, onInput: onInput, onEvent: onEvent)
+                try runOne(child, walked: true, summary: &summary, onInput: onInput, onEvent: onEvent)
             }
         }
     }
 
+    /// A file found by walking a folder that no plugin recognises is skipped
+    /// with a note (folders hold READMEs and pictures); a file the user named
+    /// is an error.
     private func importFile(
-        _ source: ImportSource, head: [UInt8], fileName: String, summary: inout Summary, onInput: InputHandler,
-        onEvent: EventHandler
+        _ source: ImportSource, head: [UInt8], fileName: String, walked: Bool = false, summary: inout Summary,
+        onInput: InputHandler, onEvent: EventHandler
     ) throws {
         let importer: any Importer
         var detection: Detection?
@@ -143,6 +150,13 @@ public struct ImportRunner {
                 detection = result.detection
             }
         } catch {
+            if walked && error.code == .noMatchingFormat {
+                summary.skipped += 1
+                let d = Diagnostic(severity: .note, file: source.name, message: "skipped: no format plugin recognised this file",
+                    code: "input.skipped")
+                try onEvent(.diagnostic(d), source)
+                return
+            }
             try fail(source.name, error, &summary, onEvent)
             return
         }

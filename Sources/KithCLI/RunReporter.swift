@@ -68,6 +68,7 @@ struct RunReporter {
         line += "\(n(s.contacts, "contact", "contacts")), \(n(s.interactions, "interaction", "interactions")); "
         line += "\(n(s.warnings, "warning", "warnings")), \(n(s.errors, "error", "errors"))"
         if s.filesFailed > 0 { line += "; \(s.filesFailed) could not be read" }
+        if s.skipped > 0 { line += "; \(n(s.skipped, "file", "files")) skipped" }
         let seconds = Date().timeIntervalSince(start)
         line += String(format: " (%.2f s)", seconds)
         err(line + "\n")

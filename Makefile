@@ -1,0 +1,8 @@
+# Convenience wrappers around scripts/ (which work without make).
+.PHONY: run test bench
+run:
+	scripts/run
+test:
+	scripts/test
+bench:
+	swift run -c release kith-bench jsonl
