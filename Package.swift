@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "KithTestSupport", targets: ["KithTestSupport"]),
         .executable(name: "kith", targets: ["KithCLI"]),
         .executable(name: "kith-bench", targets: ["KithBenchmarks"]),
+        .executable(name: "kith-example-plugin", targets: ["InProcessPluginExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,8 +28,11 @@ let package = Package(
         // MARK: Format plugins
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
 
+        // MARK: External plugins (kith-plugin-* executables)
+        .target(name: "KithExternal", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
+
         // MARK: Umbrella and CLI
-        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
+        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithExternal"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -36,13 +40,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "InProcessPluginExample", dependencies: ["Kith"], path: "Examples/InProcessPlugin"),
         .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON"], path: "Benchmarks/KithBenchmarks"),
 
         // MARK: Tests
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
         .testTarget(name: "KithPluginTests", dependencies: ["KithPlugin", "KithTestSupport"]),
         .testTarget(name: "KithJSONTests", dependencies: ["KithJSON", "KithTestSupport"]),
-        .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "Kith"]),
+        .testTarget(
+            name: "KithExternalTests", dependencies: ["KithExternal", "KithTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "InProcessPluginExample", "Kith"]),
     ]
 )
 

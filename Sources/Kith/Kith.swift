@@ -3,6 +3,7 @@
 @_exported public import KithModel
 @_exported public import KithPlugin
 public import KithJSON
+@_exported public import KithExternal
 
 extension PluginRegistry {
     /// A registry holding every built-in format plugin.
@@ -10,5 +11,19 @@ extension PluginRegistry {
         var r = PluginRegistry()
         r.register(JSONLPlugin())
         return r
+    }
+}
+
+extension PluginRegistry {
+    /// The standard registry plus the `kith-plugin-*` programs found in
+    /// `directories` (see `PluginDiscovery.searchDirectories`), with clashes
+    /// resolved by `priority`. Returns the problems met while discovering.
+    public static func standard(
+        externalPluginsIn directories: [String], priority: ExternalPriority = .builtinFirst
+    ) -> (registry: PluginRegistry, problems: [String]) {
+        var r = PluginRegistry.standard
+        let found = PluginDiscovery.discover(in: directories)
+        r.add(external: found.plugins, priority: priority)
+        return (r, found.problems)
     }
 }

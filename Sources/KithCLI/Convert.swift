@@ -13,6 +13,7 @@ struct Convert: ParsableCommand {
             """)
 
     @OptionGroup var input: InputOptions
+    @OptionGroup var plugins: RegistryOptions
 
     @Option(name: .long, help: "The output format (see 'kith formats').")
     var to: String
@@ -21,7 +22,7 @@ struct Convert: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let registry = PluginRegistry.standard
+        let registry = plugins.registry()
         let options = try input.pluginOptions()
         let exporter: any Exporter
         do {

@@ -9,8 +9,10 @@ struct Formats: ParsableCommand {
     @Flag(name: .long, help: "Print as a JSON array.")
     var json = false
 
+    @OptionGroup var plugins: RegistryOptions
+
     func run() throws {
-        let registry = PluginRegistry.standard
+        let registry = plugins.registry()
         let descriptors = registry.descriptors
         if json {
             let items: [[String: Any]] = descriptors.map { d in
@@ -26,14 +28,17 @@ struct Formats: ParsableCommand {
             return
         }
         let idWidth = max(6, descriptors.map(\.id.rawValue.count).max() ?? 0)
-        print("ID".padding(toLength: idWidth + 2, withPad: " ", startingAt: 0) + "READ WRITE  EXTENSIONS       DESCRIPTION")
+        func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count + 1), withPad: " ", startingAt: 0) }
+        print(pad("ID", idWidth + 2) + "READ WRITE  " + pad("EXTENSIONS", 18) + pad("ORIGIN", 10) + "DESCRIPTION")
         for d in descriptors {
             let r = d.capabilities.contains(.import) ? "yes " : "no  "
             let w = d.capabilities.contains(.export) ? "yes  " : "no   "
             let ext = d.fileExtensions.map { "." + $0 }.joined(separator: " ")
-            print(
-                d.id.rawValue.padding(toLength: idWidth + 2, withPad: " ", startingAt: 0) + r + " " + w + "  "
-                    + ext.padding(toLength: 16, withPad: " ", startingAt: 0) + " " + d.name + " — " + d.summary)
+            let origin = d.origin == "built-in" ? "built-in" : "external"
+            var line = pad(d.id.rawValue, idWidth + 2) + r + " " + w + "  " + pad(ext, 18) + pad(origin, 10) + d.name
+            if !d.summary.isEmpty { line += " — " + d.summary }
+            if origin == "external" { line += " [\(d.origin)]" }
+            print(line)
         }
     }
 }

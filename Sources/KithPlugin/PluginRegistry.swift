@@ -12,17 +12,19 @@ public struct PluginRegistry: Sendable {
     public init() {}
 
     /// Registers a plugin as importer, exporter or both, by what it conforms
-    /// to. A plugin with the id of one already registered replaces it.
+    /// to and its descriptor's capabilities. A plugin with the id of one
+    /// already registered replaces it.
     public mutating func register(_ plugin: any FormatPlugin) {
         let id = plugin.descriptor.id
-        if let imp = plugin as? any Importer {
+        let caps = plugin.descriptor.capabilities
+        if caps.contains(.import), let imp = plugin as? any Importer {
             if let i = importers.firstIndex(where: { $0.descriptor.id == id }) {
                 importers[i] = imp
             } else {
                 importers.append(imp)
             }
         }
-        if let exp = plugin as? any Exporter {
+        if caps.contains(.export), let exp = plugin as? any Exporter {
             if let i = exporters.firstIndex(where: { $0.descriptor.id == id }) {
                 exporters[i] = exp
             } else {
@@ -37,8 +39,9 @@ public struct PluginRegistry: Sendable {
         let id = plugin.descriptor.id
         importers.removeAll { $0.descriptor.id == id }
         exporters.removeAll { $0.descriptor.id == id }
-        if let imp = plugin as? any Importer { importers.insert(imp, at: 0) }
-        if let exp = plugin as? any Exporter { exporters.insert(exp, at: 0) }
+        let caps = plugin.descriptor.capabilities
+        if caps.contains(.import), let imp = plugin as? any Importer { importers.insert(imp, at: 0) }
+        if caps.contains(.export), let exp = plugin as? any Exporter { exporters.insert(exp, at: 0) }
     }
 
     /// Every registered plugin's descriptor, one per id, sorted by id.

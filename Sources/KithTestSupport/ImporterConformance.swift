@@ -9,6 +9,7 @@ public import KithPlugin
 public enum ImporterConformance {
     /// What one import produced.
     public struct Outcome {
+        public init() {}
         public var events: [ImportEvent] = []
         public var summary: ImportSummary?
         public var thrown: (any Error)?
@@ -19,6 +20,17 @@ public enum ImporterConformance {
         public var diagnostics: [Diagnostic] {
             events.compactMap { if case .diagnostic(let d) = $0 { d } else { nil } }
         }
+    }
+
+    /// Imports `source` and collects everything.
+    public static func run(_ importer: any Importer, source: ImportSource, options: PluginOptions = PluginOptions()) -> Outcome {
+        var outcome = Outcome()
+        do {
+            outcome.summary = try importer.importRecords(from: source, options: options) { outcome.events.append($0) }
+        } catch {
+            outcome.thrown = error
+        }
+        return outcome
     }
 
     /// Imports `bytes` named `fileName` and collects everything.

@@ -149,3 +149,86 @@ struct CLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "no temporary file left behind")
     }
 }
+
+@Suite("kith CLI with external plugins", .serialized)
+struct CLIExternalPluginTests {
+    static let pluginDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Plugins/External").path
+
+    @Test func formatsShowsBuiltinAndExternalPlugins() throws {
+        let r = try CLITests.run(["formats", "--plugin-path", Self.pluginDir])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("jsonl") && $0.contains("built-in") })
+        #expect(lines.contains { $0.hasPrefix("ics") && $0.contains("external") && $0.contains("kith-plugin-ics") })
+        let none = try CLITests.run(["formats", "--plugin-path", Self.pluginDir, "--no-external-plugins"])
+        #expect(!none.stdout.split(separator: "\n").contains { $0.hasPrefix("ics") })
+    }
+
+    @Test func convertReadsThroughAnExternalPlugin() throws {
+        let dir = try CLITests.tempDir()
+        let ics = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:lunch-1@example.org
+            DTSTART:20240301T120000Z
+            SUMMARY:Lunch
+            ORGANIZER;CN=Søren Kierkegaard-Hansen:mailto:soren@example.dk
+            END:VEVENT
+            END:VCALENDAR
+
+            """
+        try ics.write(toFile: dir + "/lunch.ics", atomically: true, encoding: .utf8)
+        let r = try CLITests.run(["convert", dir + "/lunch.ics", "--to", "jsonl", "--plugin-path", Self.pluginDir])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("as ics"))
+        #expect(r.stdout.contains(#""type":"meeting""#))
+        #expect(r.stdout.contains("soren@example.dk"))
+        #expect(r.stderr.contains("1 record read"))
+    }
+
+    @Test func aBrokenExternalPluginIsIgnoredWithAWarning() throws {
+        let dir = try CLITests.tempDir()
+        let exe = dir + "/kith-plugin-broken"
+        try "#!/bin/sh\necho not json\n".write(toFile: exe, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: exe)
+        let r = try CLITests.run(["formats", "--plugin-path", dir])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("warning: ignoring an external plugin"))
+        #expect(r.stderr.contains("kith-plugin-broken"))
+    }
+}
+
+@Suite("In-process plugin example")
+struct InProcessPluginExampleTests {
+    @Test func theExampleProgramRegistersAndRunsItsPlugin() throws {
+        let dir = try CLITests.tempDir()
+        let input = dir + "/staff.hrd"
+        try """
+            #HR-DIRECTORY 1
+            Aiko Tanaka|aiko.tanaka@example.jp|+81 3-5555-0123|Research
+            only|two fields
+
+            |noname@example.org||Facilities
+
+            """.write(toFile: input, atomically: true, encoding: .utf8)
+        let exe = CLITests.executable.deletingLastPathComponent().appendingPathComponent("kith-example-plugin")
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = [input]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(e)")
+        let lines = o.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains(#""department":"Research""#) == true)
+        #expect(lines.first?.contains(#""plugin":"hr-directory""#) == true)
+        #expect(e.contains("\(input):3: error: expected NAME|EMAIL|PHONE|DEPARTMENT"))
+        #expect(e.contains("read 3, imported 2, rejected 1"))
+    }
+}

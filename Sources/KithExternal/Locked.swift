@@ -1,0 +1,15 @@
+import Synchronization
+
+/// A value behind a `Mutex`, in a class so that closures running on other
+/// threads can share it (a `Mutex` itself cannot be copied into a closure).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
+        mutex.withLock { value in body(&value) }
+    }
+
+    var value: Value { withLock { $0 } }
+}
