@@ -30,6 +30,7 @@ final class ChildProcess: @unchecked Sendable {
     private let killedForTimeout = Locked(false)
     private let status = Locked<Int32?>(nil)
     private let exited = DispatchSemaphore(value: 0)
+    private let stderrDone = DispatchSemaphore(value: 0)
     private var watchdog: (any DispatchSourceTimer)?
     private let executable: String
     private let arguments: [String]
@@ -96,6 +97,7 @@ final class ChildProcess: @unchecked Sendable {
         stdoutFD = outPipe[0]
         let errFD = errPipe[0]
         let tail = stderrTail
+        let stderrDone = self.stderrDone
         // Drain standard error so a chatty plugin never blocks; keep the end.
         Thread.detachNewThread {
             var buf = [UInt8](repeating: 0, count: 4096)
@@ -109,6 +111,7 @@ final class ChildProcess: @unchecked Sendable {
                 }
             }
             close(errFD)
+            stderrDone.signal()
         }
         let status = self.status
         let exited = self.exited
@@ -188,6 +191,8 @@ final class ChildProcess: @unchecked Sendable {
         // Whatever the child started is of no more use.
         kill()
         watchdog?.cancel()
+        // Let the standard error reader take the last words.
+        _ = stderrDone.wait(timeout: .now() + 1)
         if killedForTimeout.value { return .timedOut }
         let s = status.value ?? 0
         let signal = s & 0x7F
