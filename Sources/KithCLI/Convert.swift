@@ -45,7 +45,8 @@ struct Convert: ParsableCommand {
                 case .interaction(let i): try writer.write(.interaction(i))
                 case .diagnostic(let d):
                     reporter.report(d)
-                    try writer.write(.diagnostic(d))
+                    // Warnings and errors travel with the data; notes are for the terminal.
+                    if d.severity > .note { try writer.write(.diagnostic(d)) }
                 }
                 reporter.tick(source)
             })
