@@ -14,6 +14,10 @@ public struct ImportRunner {
     /// Settings passed to every importer.
     public var options: PluginOptions
 
+    /// Asked before each file is read (with its path); returning false skips
+    /// it silently (the store uses it to skip files that did not change).
+    public var shouldImport: ((String) -> Bool)?
+
     public init(registry: PluginRegistry, forcedFormat: FormatID? = nil, options: PluginOptions = PluginOptions()) {
         self.registry = registry
         self.forcedFormat = forcedFormat
@@ -83,6 +87,7 @@ public struct ImportRunner {
         if isDir.boolValue {
             try importDirectory(input, summary: &summary, onInput: onInput, onEvent: onEvent)
         } else {
+            if let shouldImport, !shouldImport(input) { return }
             let head: [UInt8]
             do {
                 head = try ByteStream(path: input).peek(FormatProbe.headSize)

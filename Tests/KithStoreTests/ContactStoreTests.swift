@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+import KithModel
+import KithStore
+import Testing
+
+func tempStorePath() -> String {
+    NSTemporaryDirectory() + "kith-store-\(UUID().uuidString)/store.sqlite"
+}
+
+func person(_ id: String, _ name: String, email: String? = nil, phone: String? = nil, file: String = "a.vcf", line: Int, recordId: String? = nil) -> Contact {
+    Contact(
+        id: id, name: PersonName(formatted: name), emails: email.map { [EmailAddress($0)] } ?? [],
+        phones: phone.map { [PhoneNumber(raw: $0)] } ?? [],
+        sources: [Provenance(plugin: "vcard", file: file, locator: Locator(line: line, record: line), recordId: recordId)])
+}
+
+/// Imports `contacts` as the content of `file` (hash = what changed).
+@discardableResult
+func importFile(_ store: ContactStore, _ file: String, _ contacts: [Contact], hash: String) throws -> ContactStore.ImportReport {
+    try store.importTransaction { w in
+        if try store.isUnchanged(path: file, hash: hash) {
+            w.skipUnchangedSource()
+            return
+        }
+        try w.beginSource(path: file, plugin: "vcard", contentHash: hash, size: 100)
+        for c in contacts { try w.add(.contact(c)) }
+    }
+}
+
+func people(_ store: ContactStore) throws -> [String: [String]] {
+    var out: [String: [String]] = [:]
+    try store.exportAll { r in
+        if case .contact(let c) = r { out[c.id] = c.emails.map(\.address).sorted() }
+    }
+    return out
+}
+
+@Suite("Contact store")
+struct ContactStoreTests {
+    static let anna = person("v:1", "Anna-Lena Vogt", email: "anna.vogt@example.org", phone: "+49 30 1234567", line: 1, recordId: "UID-anna")
+    static let lena = person("c:7", "Lena Vogt", email: "anna.vogt@example.org", file: "b.csv", line: 2)
+    static let bob = person("v:2", "Robert Fischer-Okafor", email: "bob.okafor@example.com", line: 9, recordId: "UID-bob")
+
+    @Test func createsTheStoreAndItsSchemaOnFirstUse() throws {
+        let path = tempStorePath()
+        let store = try ContactStore(path: path)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try store.appliedMigrations() == ["v1"])
+        #expect(try store.statistics() == ContactStore.Statistics())
+    }
+
+    @Test func reimportingTheSameFileChangesNothing() throws {
+        let store = try ContactStore(path: tempStorePath())
+        let first = try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h1")
+        #expect(first.recordsAdded == 2)
+        let before = try people(store)
+        let again = try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h1")
+        #expect(again.sourcesUnchanged == 1 && again.recordsAdded == 0 && again.recordsUpdated == 0)
+        // Same content under a new hash (touched file): records are recognised as unchanged.
+        let touched = try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h2")
+        #expect(touched.recordsUnchanged == 2 && touched.recordsAdded == 0 && touched.recordsVanished == 0)
+        #expect(try people(store) == before)
+    }
+
+    @Test func updatedExportKeepsPersonIdsAddsAndMarksVanished() throws {
+        let store = try ContactStore(path: tempStorePath())
+        try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h1")
+        let idsBefore = try people(store)
+        var anna2 = Self.anna
+        anna2.phones = [PhoneNumber(raw: "+49 30 7654321")]
+        let carol = person("v:3", "Carol Nguyen", email: "carol@example.net", line: 20, recordId: "UID-carol")
+        let r = try importFile(store, "a.vcf", [anna2, carol], hash: "h2")
+        #expect(r.recordsUpdated == 1)
+        #expect(r.recordsAdded == 1)
+        #expect(r.recordsVanished == 1, "Bob is no longer in the export")
+        let after = try people(store)
+        let annaPerson = try #require(idsBefore.first { $0.value == ["anna.vogt@example.org"] }?.key)
+        #expect(after[annaPerson] == ["anna.vogt@example.org"], "Anna keeps her person id")
+        #expect(!after.values.contains(["bob.okafor@example.com"]))
+        #expect(try store.statistics().vanishedRecords == 1)
+    }
+
+    @Test func aRecordWithoutAnIdKeepsItsKeyWhenLinesShift() throws {
+        let store = try ContactStore(path: tempStorePath())
+        let x = person("c:1", "Søren Kierkegaard-Hansen", email: "soren@example.dk", file: "b.csv", line: 2)
+        try importFile(store, "b.csv", [x], hash: "h1")
+        var shifted = x
+        shifted.sources[0].locator = Locator(line: 3, record: 2)
+        shifted.id = "c:2"
+        let newcomer = person("c:9", "Aiko Tanaka", email: "aiko.tanaka@example.jp", file: "b.csv", line: 2)
+        let r = try importFile(store, "b.csv", [newcomer, shifted], hash: "h2")
+        #expect(r.recordsUnchanged == 1 && r.recordsAdded == 1 && r.recordsVanished == 0)
+    }
+
+    @Test func newRecordsJoinTheMatchingPerson() throws {
+        let store = try ContactStore(path: tempStorePath())
+        try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h1")
+        let r = try importFile(store, "b.csv", [Self.lena], hash: "x1")
+        #expect(r.contactsMatched == 1)
+        let all = try people(store)
+        #expect(all.count == 2, "Lena Vogt with Anna's address is Anna: \(all)")
+    }
+
+    @Test func rulesSurviveReimportAndSplitIsRemembered() throws {
+        let store = try ContactStore(path: tempStorePath())
+        try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h1")
+        try importFile(store, "b.csv", [Self.lena], hash: "x1")
+        #expect(try people(store).count == 2)
+        // Undo the merge.
+        let annaPerson = try #require(try store.people(matching: "anna.vogt@example.org").first)
+        #expect(annaPerson.recordUids.count == 2)
+        #expect(try store.split(annaPerson.id) == 2)
+        #expect(try people(store).count == 3)
+        // A changed re-export of b.csv must not merge them again.
+        var lena2 = Self.lena
+        lena2.phones = [PhoneNumber(raw: "+49 30 1234567")]
+        try importFile(store, "b.csv", [lena2], hash: "x2")
+        #expect(try people(store).count == 3, "the split is remembered")
+        // Link Bob with Lena by hand: remembered too.
+        try store.link("v:2", "c:7")
+        #expect(try people(store).count == 2)
+        try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h9")
+        #expect(try people(store).count == 2)
+        #expect(try store.statistics().rules >= 2)
+        #expect(throws: StoreError.self) { try store.link("v:2", "nope") }
+        #expect(throws: StoreError.self) { try store.split("p-missing") }
+    }
+
+    @Test func unlinkMovesTheRecordOut() throws {
+        let store = try ContactStore(path: tempStorePath())
+        try importFile(store, "a.vcf", [Self.anna], hash: "h1")
+        try importFile(store, "b.csv", [Self.lena], hash: "x1")
+        #expect(try people(store).count == 1)
+        try store.unlink("v:1", "c:7")
+        #expect(try people(store).count == 2)
+    }
+
+    @Test func aStoreFromANewerKithIsRefused() throws {
+        let path = tempStorePath()
+        _ = try ContactStore(path: path)
+        let q = try DatabaseQueue(path: path)
+        try q.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        #expect {
+            _ = try ContactStore(path: path)
+        } throws: { error in
+            (error as? StoreError)?.code == .newerSchema
+        }
+    }
+
+    @Test func aFailedImportLeavesTheStoreAsItWas() throws {
+        let store = try ContactStore(path: tempStorePath())
+        try importFile(store, "a.vcf", [Self.anna], hash: "h1")
+        let before = try store.statistics()
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.importTransaction { w in
+                try w.beginSource(path: "c.vcf", plugin: "vcard", contentHash: "c1", size: 1)
+                try w.add(.contact(Self.bob))
+                throw Boom()
+            }
+        }
+        #expect(try store.statistics() == before)
+    }
+
+    @Test func showFindsPeopleByNameEmailOrPhoneWithTheirSources() throws {
+        let store = try ContactStore(path: tempStorePath())
+        try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h1")
+        try importFile(store, "b.csv", [Self.lena], hash: "x1")
+        let found = try store.people(matching: "vogt")
+        #expect(found.count == 1)
+        let p = try #require(found.first)
+        #expect(Set(p.contact.sources.map(\.file)) == ["a.vcf", "b.csv"])
+        #expect(try store.people(matching: "1234567").count == 1)
+        #expect(try store.people(matching: "nobody-here").isEmpty)
+    }
+}
