@@ -26,9 +26,10 @@ let package = Package(
 
         // MARK: Format plugins
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
+        .target(name: "KithVCard", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/VCard"),
 
         // MARK: Umbrella and CLI
-        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
+        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -36,12 +37,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON"], path: "Benchmarks/KithBenchmarks"),
+        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithVCard"], path: "Benchmarks/KithBenchmarks"),
 
         // MARK: Tests
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
         .testTarget(name: "KithPluginTests", dependencies: ["KithPlugin", "KithTestSupport"]),
         .testTarget(name: "KithJSONTests", dependencies: ["KithJSON", "KithTestSupport"]),
+        .testTarget(
+            name: "KithVCardTests", dependencies: ["KithVCard", "KithTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "Kith"]),
     ]
 )
