@@ -59,6 +59,9 @@ struct CardBuilder {
             let lower = cs.lowercased()
             if lower == "utf-8" || lower == "utf8" {
                 if String(validating: bytes, as: UTF8.self) != nil { return bytes }
+                // Declared UTF-8 but broken (a cut value): repair rather than guess.
+                warn(p.line, "\(p.name): invalid UTF-8 bytes replaced", "vcard.charset")
+                return Array(String(decoding: bytes, as: UTF8.self).utf8)
             } else if let s = Charsets.decode(bytes, charset: cs) {
                 return Array(s.utf8)
             } else {
@@ -67,10 +70,12 @@ struct CardBuilder {
         } else if String(validating: bytes, as: UTF8.self) != nil {
             return bytes
         }
-        let guess = cardCharset ?? fallbackCharset ?? Charsets.guess(bytes)
-        if let s = Charsets.decode(bytes, charset: guess) {
-            warn(p.line, "\(p.name): 8-bit text is not UTF-8; decoded as \(guess) (set -O charset=NAME to choose)", "vcard.charset")
-            return Array(s.utf8)
+        let first = cardCharset ?? fallbackCharset ?? Charsets.guess(bytes)
+        for guess in [first, "windows-1252", "ISO-8859-1"] {
+            if let s = Charsets.decode(bytes, charset: guess) {
+                warn(p.line, "\(p.name): 8-bit text is not UTF-8; decoded as \(guess) (set -O charset=NAME to choose)", "vcard.charset")
+                return Array(s.utf8)
+            }
         }
         warn(p.line, "\(p.name): text is in no known charset; invalid bytes replaced", "vcard.charset")
         return Array(String(decoding: bytes, as: UTF8.self).utf8)

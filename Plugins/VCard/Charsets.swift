@@ -78,9 +78,10 @@ enum Charsets {
 
     /// Guesses the legacy code page of 8-bit text that is not UTF-8:
     /// Shift_JIS when the bytes form valid double-byte sequences, Windows-1251
-    /// when they form runs of Cyrillic letters, else Windows-1252.
+    /// (or 1255 for Hebrew) when they form runs of letters, else Windows-1252.
     static func guess(_ bytes: [UInt8]) -> String {
         var sjisPairs = 0
+        var latinLike = 0
         var sjisValid = true
         var i = 0
         while i < bytes.count {
@@ -90,6 +91,8 @@ enum Charsets {
                 let t = bytes[i + 1]
                 if (t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFC) {
                     sjisPairs += 1
+                    // A Latin-1 letter followed by an ASCII letter ("ö" in "Töve") looks like a pair too.
+                    if b >= 0xE0 && ((t >= 0x61 && t <= 0x7A) || (t >= 0x41 && t <= 0x5A)) { latinLike += 1 }
                     i += 2
                     continue
                 }
@@ -100,7 +103,7 @@ enum Charsets {
             if b >= 0x80 { sjisValid = false; break }
             i += 1
         }
-        if sjisValid && sjisPairs >= 2 { return "Shift_JIS" }
+        if sjisValid && sjisPairs >= 2 && latinLike * 2 <= sjisPairs { return "Shift_JIS" }
         // Cyrillic in 1251: letters are 0xC0–0xFF and come in runs.
         var run = 0, longRuns = 0, high = 0, letters = 0
         for b in bytes {
@@ -113,7 +116,11 @@ enum Charsets {
                 run = 0
             }
         }
-        if longRuns > 0 && letters * 10 >= high * 8 { return "windows-1251" }
+        if longRuns > 0 && letters * 10 >= high * 8 {
+            // Hebrew letters are 0xE0–0xFA only; Cyrillic capitals are 0xC0–0xDF.
+            if bytes.allSatisfy({ $0 < 0x80 || ($0 >= 0xE0 && $0 <= 0xFA) }) { return "windows-1255" }
+            return "windows-1251"
+        }
         return "windows-1252"
     }
 }

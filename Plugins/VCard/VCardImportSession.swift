@@ -28,6 +28,8 @@ final class VCardImportSession {
     private var pendingBase64 = false
     private var pendingStructural = false
     private var pendingOverflow = false
+    private var base64Blank = false
+    private var qpBlank = false
 
     /// Longest logical line kept (a photo of several megabytes fits).
     static let maxLineBytes = 32 * 1024 * 1024
@@ -45,6 +47,9 @@ final class VCardImportSession {
         var isAgent = false
         var implicit = false
     }
+
+    /// Card metadata that alone does not make a card worth keeping.
+    static let metadataKeys: Set<String> = ["REV", "CLASS", "PROFILE", "NAME", "SOURCE", "MAILER", "X-MS-OL-DEFAULT-POSTAL-ADDRESS"]
 
     private var stack: [OpenCard] = []
     private var cardIndex = 0
@@ -65,16 +70,32 @@ final class VCardImportSession {
 
     func physical(_ l: UnsafeBufferPointer<UInt8>, _ n: Int) {
         let count = l.count
+        if qpBlank && count > 0 {
+            // After "=" and a blank line: a continuation unless the line
+            // starts a property of its own.
+            qpBlank = false
+            if Self.looksLikePropertyStart(l) {
+                pending.removeLast()
+                pendingQP = false
+            }
+        }
         if hasPending && pendingQP && pending.last == 0x3D && count > 0 && !Self.isEndLine(l) {
             pending.removeLast()  // quoted-printable soft line break
             append(l, from: 0)
             return
         }
         if count == 0 {
-            if hasPending && pendingBase64 { flush() }
+            // A blank line ends a quoted-printable soft break and (unless the
+            // next line is folded: CR CR LF) a 2.1 base64 block.
+            if hasPending && pendingQP && pending.last == 0x3D { qpBlank = true }
+            if hasPending && pendingBase64 { base64Blank = true }
             return
         }
         let first = l[0]
+        if base64Blank {
+            base64Blank = false
+            if !Self.isSpace(first) { flush() }
+        }
         if Self.isSpace(first) {
             if hasPending {
                 append(l, from: 1)  // folded line
@@ -119,6 +140,18 @@ final class VCardImportSession {
         let e = [UInt8]("END:VCARD".utf8)
         for k in 0..<9 where l[k] & 0xDF != e[k] & 0xDF && !(e[k] == 0x3A && l[k] == 0x3A) { return false }
         return true
+    }
+
+    /// `NAME:` or `NAME;` (with an optional group) at the start of the line.
+    private static func looksLikePropertyStart(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
+        var k = 0
+        while k < l.count {
+            let b = l[k]
+            let isNameChar = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E || b == 0x5F
+            if !isNameChar { return k > 0 && (b == 0x3A || b == 0x3B) }
+            k += 1
+        }
+        return false
     }
 
     private static func isBase64Line(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -302,11 +335,21 @@ final class VCardImportSession {
                 severity: .warning, file: file, locator: locator,
                 message: "card has no END:VCARD; ended at the next card or the end of the input", code: "vcard.missing-end")))
         }
-        guard contact.hasIdentity || !contact.members.isEmpty else {
+        let hasData = !contact.members.isEmpty || !contact.notes.isEmpty || contact.birthday != nil
+            || !contact.anniversaries.isEmpty || contact.photo != nil || !contact.related.isEmpty
+            || !contact.categories.isEmpty || contact.gender != nil
+            || contact.extensions.keys.contains { !Self.metadataKeys.contains($0.uppercased()) }
+        if !contact.hasIdentity && hasData {
+            out.append(.diagnostic(Diagnostic(
+                severity: .warning, file: file, locator: locator,
+                message: "card holds no name, e-mail, phone, address, organisation, URL or handle; kept for its other values",
+                code: "vcard.no-identity")))
+        }
+        guard contact.hasIdentity || hasData else {
             summary.recordsRejected += 1
             out.append(.diagnostic(Diagnostic(
                 severity: .error, file: file, locator: locator,
-                message: "card rejected: it holds no name, e-mail, phone, address, organisation, URL or handle",
+                message: "card rejected: it holds no value that Kith can keep",
                 code: "vcard.empty-card")))
             return
         }
