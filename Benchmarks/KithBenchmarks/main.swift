@@ -1,6 +1,7 @@
 // Throughput benchmarks for Kith's hot paths, run in release mode:
 //
 //   swift run -c release kith-bench jsonl [COUNT]
+//   swift run -c release kith-bench vcard FILE.vcf
 //
 // Prints MB/s and records/s for the hand-written JSON Lines writer and reader
 // beside Foundation's JSONEncoder/JSONDecoder on the same records, and the
@@ -8,6 +9,7 @@
 import Foundation
 import Kith
 import KithJSON
+import KithVCard
 
 #if canImport(Glibc)
     import Glibc
@@ -110,12 +112,44 @@ func benchJSONL(count: Int) throws {
     print(String(format: "peak memory %.0f MB", peakRSSMegabytes()))
 }
 
+/// Streams a vCard file through the importer (as `kith convert` does) and
+/// reports throughput and peak memory; then writes the contacts back as
+/// vCard 4.0 and reports the writer's speed.
+func benchVCard(path: String) throws {
+    let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    print("vCard, \(path) (\(size) bytes)")
+    var contacts = 0, diagnostics = 0
+    var summary = ImportSummary()
+    var keep: [Contact] = []
+    let t = try time {
+        summary = try VCardPlugin().importRecords(from: .file(path), options: PluginOptions()) { e in
+            switch e {
+            case .contact(let c):
+                contacts += 1
+                if keep.count < 20_000 { keep.append(c) }
+            case .diagnostic: diagnostics += 1
+            case .interaction: break
+            }
+        }
+    }
+    let rss = peakRSSMegabytes()
+    line("kith vcard reader", bytes: size, records: summary.recordsRead, seconds: t)
+    print("cards \(summary.recordsRead), contacts \(contacts), rejected \(summary.recordsRejected), diagnostics \(diagnostics)")
+    print(String(format: "peak memory after reading %.0f MB", rss))
+    var writer = VCardWriter(version: .v40)
+    let tw = time {
+        for c in keep { writer.append(c) }
+    }
+    line("kith vcard writer (4.0)", bytes: writer.output.count, records: keep.count, seconds: tw)
+}
+
 let args = CommandLine.arguments.dropFirst()
 let which = args.first ?? "jsonl"
 let count = args.dropFirst().first.flatMap { Int($0) } ?? 200_000
 switch which {
 case "jsonl": try benchJSONL(count: count)
+case "vcard" where args.count >= 2: try benchVCard(path: String(args[args.startIndex + 1]))
 default:
-    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | kith-bench vcard FILE.vcf\n".utf8))
     exit(2)
 }

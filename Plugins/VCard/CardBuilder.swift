@@ -49,6 +49,22 @@ struct CardBuilder {
             }
         case .none: break
         }
+        if p.encoding != .none && bytes.contains(0x0D) {
+            // Decoded line breaks (=0D=0A) become plain LF, as escaped ones do.
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var k = 0
+            while k < bytes.count {
+                if bytes[k] == 0x0D {
+                    out.append(0x0A)
+                    if k + 1 < bytes.count && bytes[k + 1] == 0x0A { k += 1 }
+                } else {
+                    out.append(bytes[k])
+                }
+                k += 1
+            }
+            bytes = out
+        }
         var ascii = true
         for b in bytes where b >= 0x80 {
             ascii = false

@@ -46,6 +46,7 @@ final class VCardImportSession {
         var awaitingAgent = false
         var isAgent = false
         var implicit = false
+        var isV21 = false
     }
 
     /// Card metadata that alone does not make a card worth keeping.
@@ -274,7 +275,9 @@ final class VCardImportSession {
 
     private func property(_ p: VCardProperty) {
         if p.name == "BEGIN" && Self.valueIs(p, "VCARD") {
-            if stack.count >= Self.maxDepth {
+            // A BEGIN inside an open card is a nested card (2.1 AGENT) when the
+            // card said AGENT or is 2.1; otherwise the open card lacks its END.
+            if let top = stack.last, !(top.awaitingAgent || top.isV21) || stack.count >= Self.maxDepth {
                 endCard(missingEnd: true)
             }
             beginCard(line: p.line, implicit: false)
@@ -294,6 +297,7 @@ final class VCardImportSession {
             beginCard(line: p.line, implicit: true)
         }
         let top = stack.count - 1
+        if p.name == "VERSION" { stack[top].isV21 = Self.valueIs(p, "2.1") }
         stack[top].awaitingAgent = p.name == "AGENT" && p.value.allSatisfy(Self.isSpace)
         stack[top].bytes += p.value.count + 64
         stack[top].builder.properties.append(p)

@@ -4,7 +4,7 @@ struct VCardParameter: Hashable, Sendable {
     /// Upper-cased name; empty for a bare 2.1 parameter.
     var name: String
     /// Values, unquoted and with RFC 6868 caret escapes decoded. `TYPE` values
-    /// are split at unquoted commas; other parameters keep their text whole.
+    /// are split at commas (quoted or not); other parameters keep their text whole.
     var values: [String]
     /// The parameter as written (without the leading `;`).
     var raw: String
@@ -185,17 +185,18 @@ enum ContentLineParser {
         let valueBytes = UnsafeBufferPointer(rebasing: p[va..<vb])
         var values: [String] = []
         if name == "TYPE" {
-            // Comma-separated list; quoted items keep their commas.
+            // A comma-separated list; a quoted value is a list too
+            // (RFC 6350: TYPE="voice,cell").
             var k = 0
             var start = 0
-            var inQuotes = false
             while k <= valueBytes.count {
-                if k == valueBytes.count || (!inQuotes && valueBytes[k] == 0x2C) {
-                    let item = unquoteAndDecode(UnsafeBufferPointer(rebasing: valueBytes[start..<k]))
+                if k == valueBytes.count || valueBytes[k] == 0x2C {
+                    var a = start, b = k
+                    while a < b && (valueBytes[a] == 0x22 || valueBytes[a] == 0x20) { a += 1 }
+                    while b > a && (valueBytes[b - 1] == 0x22 || valueBytes[b - 1] == 0x20) { b -= 1 }
+                    let item = unquoteAndDecode(UnsafeBufferPointer(rebasing: valueBytes[a..<b]))
                     if !item.isEmpty { values.append(item) }
                     start = k + 1
-                } else if valueBytes[k] == 0x22 {
-                    inQuotes.toggle()
                 }
                 k += 1
             }
