@@ -133,7 +133,7 @@ struct CardBuilder {
             }
             guard prm.name == "TYPE" || prm.name.isEmpty else { continue }
             for v in prm.values {
-                let l = v.lowercased()
+                let l = v.asciiLowercased
                 switch l {
                 case "pref": pref = true
                 case "internet", "quoted-printable", "base64", "b", "8bit", "7bit", "": continue
@@ -171,11 +171,11 @@ struct CardBuilder {
         // Pass 1: version, group labels, charset hint.
         var groupLabels: [String: [String]] = [:]
         for p in properties {
-            switch p.name {
-            case "VERSION":
+            switch p.kind {
+            case .version:
                 let v = String(decoding: p.value, as: UTF8.self).trimmingSpaces
                 version = v.hasPrefix("2") ? .v21 : v.hasPrefix("4") ? .v40 : .v30
-            case "X-ABLABEL":
+            case .abLabel:
                 if let g = p.group {
                     let l = ValueCodec.unescape(p.value[...], v21: false)
                     groupLabels[g.lowercased(), default: []] += Self.appleLabel(l)
@@ -194,9 +194,9 @@ struct CardBuilder {
         var showAsCompany = false
 
         for p in properties {
-            switch p.name {
-            case "BEGIN", "END", "VERSION", "PRODID", "X-ABLABEL": continue
-            case "FN":
+            switch p.kind {
+            case .begin, .end, .version, .prodid, .abLabel: continue
+            case .fn:
                 let v = single(p)
                 guard !v.isEmpty else { continue }
                 if !sawFN {
@@ -205,7 +205,7 @@ struct CardBuilder {
                 } else if v != c.name.formatted {
                     c.alternateNames.append(PersonName(formatted: v))
                 }
-            case "N":
+            case .n:
                 let parts = components(p)
                 func at(_ i: Int) -> String? { i < parts.count ? parts[i] : nil }
                 c.name.family = at(0) ?? c.name.family
@@ -213,30 +213,30 @@ struct CardBuilder {
                 c.name.middle = at(2) ?? c.name.middle
                 c.name.prefix = at(3) ?? c.name.prefix
                 c.name.suffix = at(4) ?? c.name.suffix
-            case "X-PHONETIC-FIRST-NAME":
+            case .phoneticGiven:
                 let v = single(p)
                 if !v.isEmpty { c.name.phoneticGiven = v }
-            case "X-PHONETIC-LAST-NAME":
+            case .phoneticFamily:
                 let v = single(p)
                 if !v.isEmpty { c.name.phoneticFamily = v }
-            case "SOUND" where p.has("X-IRMC-N") || p.params.contains { $0.name.isEmpty && $0.values.first?.uppercased() == "X-IRMC-N" }:
+            case .sound where p.has("X-IRMC-N") || p.params.contains { $0.name.isEmpty && $0.values.first?.uppercased() == "X-IRMC-N" }:
                 let parts = components(p)
                 if let f = parts.first, let f { c.name.phoneticFamily = f }
                 if parts.count > 1, let g = parts[1] { c.name.phoneticGiven = g }
-            case "NICKNAME":
+            case .nickname:
                 c.nicknames += list(p)
-            case "EMAIL":
+            case .email:
                 let v = single(p).trimmingSpaces
                 guard !v.isEmpty else { continue }
                 let (l, pref) = labels(p, groupLabels: groupLabels)
                 c.emails.append(EmailAddress(v, labels: l, preferred: pref))
-            case "TEL":
+            case .tel:
                 var v = single(p)
                 if v.lowercased().hasPrefix("tel:") { v = String(v.dropFirst(4)) }
                 guard !v.isEmpty else { continue }
                 let (l, pref) = labels(p, groupLabels: groupLabels)
                 c.phones.append(PhoneNumber(raw: v, labels: l, preferred: pref))
-            case "ADR":
+            case .adr:
                 let parts = components(p)
                 func at(_ i: Int) -> String? { i < parts.count ? parts[i] : nil }
                 var country = at(6)
@@ -252,27 +252,27 @@ struct CardBuilder {
                 guard !a.isEmpty else { continue }
                 if let g = p.group { adrGroups[g.lowercased()] = c.addresses.count }
                 c.addresses.append(a)
-            case "LABEL":
+            case .label:
                 let v = single(p)
                 if !v.isEmpty { labelsToPlace.append((p, v)) }
-            case "ORG":
+            case .org:
                 let parts = components(p)
                 let name = parts.first ?? nil
                 let dept = parts.dropFirst().compactMap { $0 }.joined(separator: ", ")
                 let o = Organization(name: name, department: dept.isEmpty ? nil : dept)
                 if !o.isEmpty { orgParts.append((p.group?.lowercased(), 0, o)) }
-            case "TITLE":
+            case .title:
                 let v = single(p)
                 if !v.isEmpty { orgParts.append((p.group?.lowercased(), 1, Organization(title: v))) }
-            case "ROLE":
+            case .role:
                 let v = single(p)
                 if !v.isEmpty { orgParts.append((p.group?.lowercased(), 2, Organization(role: v))) }
-            case "URL":
+            case .url:
                 let v = uri(p)
                 guard !v.isEmpty else { continue }
                 let (l, pref) = labels(p, groupLabels: groupLabels)
                 c.urls.append(LabeledValue(v, labels: l, preferred: pref))
-            case "IMPP":
+            case .impp:
                 var v = uri(p)
                 guard !v.isEmpty else { continue }
                 var (l, pref) = labels(p, groupLabels: groupLabels)
@@ -285,45 +285,48 @@ struct CardBuilder {
                 }
                 if let st = p.param("X-SERVICE-TYPE")?.lowercased(), !st.isEmpty, !l.contains(st) { l.insert(st, at: 0) }
                 c.handles.append(LabeledValue(v, labels: l, preferred: pref))
-            case _ where Self.imProperties[p.name] != nil:
+            case .vendorIM:
                 let v = single(p)
                 guard !v.isEmpty else { continue }
                 var (l, pref) = labels(p, groupLabels: groupLabels)
                 l.insert(Self.imProperties[p.name]!, at: 0)
                 c.handles.append(LabeledValue(v, labels: l, preferred: pref))
-            case "RELATED", "X-ABRELATEDNAMES":
+            case .related:
                 let isText = p.name == "X-ABRELATEDNAMES" || p.param("VALUE")?.lowercased() == "text"
                 let v = isText ? single(p) : uri(p)
                 guard !v.isEmpty else { continue }
                 let (l, pref) = labels(p, groupLabels: groupLabels)
                 c.related.append(LabeledValue(v, labels: l, preferred: pref))
-            case _ where Self.relatedProperties[p.name] != nil:
+            case .vendorRelated:
                 let v = single(p)
                 guard !v.isEmpty else { continue }
                 c.related.append(LabeledValue(v, labels: [Self.relatedProperties[p.name]!]))
-            case "BDAY":
+            case .bday:
                 if c.birthday == nil, let d = date(p) {
                     c.birthday = d
                 } else {
                     keep(p, in: &c)
                 }
-            case "ANNIVERSARY", "X-ANNIVERSARY", "X-ABDATE", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY",
-                "X-KADDRESSBOOK-X-ANNIVERSARY":
+            case .anniversary:
                 if let d = date(p) { c.anniversaries.append(d) } else { keep(p, in: &c) }
-            case "GENDER", "X-GENDER", "X-SEX":
+            case .gender:
                 let v = single(p)
                 if c.gender == nil, !v.isEmpty { c.gender = v } else if !v.isEmpty { keep(p, in: &c) }
-            case "PHOTO":
-                if c.photo == nil, let v = photo(p) { c.photo = v } else { keep(p, in: &c) }
-            case "NOTE":
+            case .photo:
+                if c.photo == nil, let v = photo(p) {
+                    c.photo = v
+                } else if !p.value.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    keep(p, in: &c)
+                }
+            case .note:
                 let v = single(p)
                 if !v.isEmpty { c.notes.append(v) }
-            case "CATEGORIES":
+            case .categories:
                 for v in list(p) where !c.categories.contains(v) { c.categories.append(v) }
-            case "MEMBER", "X-ADDRESSBOOKSERVER-MEMBER":
+            case .member:
                 let v = uri(p)
                 if !v.isEmpty { c.members.append(v) }
-            case "KIND", "X-ADDRESSBOOKSERVER-KIND", "X-KIND":
+            case .kind:
                 switch single(p).trimmingSpaces.lowercased() {
                 case "org", "organization": c.type = .organization
                 case "group": c.type = .group
@@ -331,12 +334,12 @@ struct CardBuilder {
                 case "individual", "": c.type = .individual
                 default: keep(p, in: &c)
                 }
-            case "X-ABSHOWAS":
+            case .showAs:
                 if single(p).trimmingSpaces.uppercased() == "COMPANY" { showAsCompany = true } else { keep(p, in: &c) }
-            case "UID":
+            case .uid:
                 let v = single(p).trimmingSpaces
                 if !v.isEmpty { uid = uid ?? v }
-            case "AGENT" where p.value.isEmpty:
+            case .agent where p.value.isEmpty:
                 continue  // the nested card follows; linked by the importer
             default:
                 keep(p, in: &c)
@@ -517,8 +520,24 @@ struct CardBuilder {
 }
 
 extension String {
+    /// Lower case for ASCII letters (fast); other text through `lowercased()`.
+    var asciiLowercased: String {
+        var ascii = true
+        var hasUpper = false
+        for b in utf8 {
+            if b >= 0x80 { ascii = false; break }
+            if b >= 0x41 && b <= 0x5A { hasUpper = true }
+        }
+        if !ascii { return lowercased() }
+        if !hasUpper { return self }
+        return String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
     /// The string without leading and trailing spaces and tabs.
     var trimmingSpaces: String {
+        let u = utf8
+        guard let f = u.first, let l = u.last else { return self }
+        if f != 0x20 && f != 0x09 && l != 0x20 && l != 0x09 { return self }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }

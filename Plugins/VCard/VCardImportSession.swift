@@ -274,7 +274,7 @@ final class VCardImportSession {
     }
 
     private func property(_ p: VCardProperty) {
-        if p.name == "BEGIN" && Self.valueIs(p, "VCARD") {
+        if p.kind == .begin && Self.valueIs(p, "VCARD") {
             // A BEGIN inside an open card is a nested card (2.1 AGENT) when the
             // card said AGENT or is 2.1; otherwise the open card lacks its END.
             if let top = stack.last, !(top.awaitingAgent || top.isV21) || stack.count >= Self.maxDepth {
@@ -283,7 +283,7 @@ final class VCardImportSession {
             beginCard(line: p.line, implicit: false)
             return
         }
-        if p.name == "END" && Self.valueIs(p, "VCARD") {
+        if p.kind == .end && Self.valueIs(p, "VCARD") {
             if stack.isEmpty {
                 out.append(.diagnostic(Diagnostic(
                     severity: .note, file: file, locator: Locator(line: p.line),
@@ -297,8 +297,8 @@ final class VCardImportSession {
             beginCard(line: p.line, implicit: true)
         }
         let top = stack.count - 1
-        if p.name == "VERSION" { stack[top].isV21 = Self.valueIs(p, "2.1") }
-        stack[top].awaitingAgent = p.name == "AGENT" && p.value.allSatisfy(Self.isSpace)
+        if p.kind == .version { stack[top].isV21 = Self.valueIs(p, "2.1") }
+        stack[top].awaitingAgent = p.kind == .agent && p.value.allSatisfy(Self.isSpace)
         stack[top].bytes += p.value.count + 64
         stack[top].builder.properties.append(p)
         if stack[top].bytes > Self.maxCardBytes {

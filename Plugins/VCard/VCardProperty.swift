@@ -24,6 +24,10 @@ struct VCardProperty {
     var params: [VCardParameter]
     /// The raw value bytes after unfolding.
     var value: [UInt8]
+    /// What the name stands for.
+    var kind: PropertyKind
+    /// The transfer encoding (`ENCODING=` or a bare 2.1 parameter).
+    var encoding: TransferEncoding
 
     /// The first value of the parameter `name` (upper case).
     func param(_ name: String) -> String? {
@@ -49,22 +53,29 @@ enum TransferEncoding {
     case none, quotedPrintable, base64
 }
 
-extension VCardProperty {
-    /// The transfer encoding from `ENCODING=` or a bare 2.1 parameter.
-    var encoding: TransferEncoding {
-        for p in params {
-            if p.name == "ENCODING" || p.name.isEmpty {
-                for v in p.values {
-                    switch v.uppercased() {
-                    case "QUOTED-PRINTABLE", "QP": return .quotedPrintable
-                    case "BASE64", "B": return .base64
-                    default: continue
-                    }
-                }
-            }
-        }
-        return .none
-    }
+/// The properties the card builder knows, found once per property.
+enum PropertyKind {
+    case begin, end, version, prodid, fn, n, phoneticGiven, phoneticFamily, sound, nickname, email, tel, adr, label
+    case org, title, role, url, impp, vendorIM, related, vendorRelated, bday, anniversary, gender, photo, note
+    case categories, member, kind, showAs, uid, agent, abLabel, other
+
+    static let byName: [String: PropertyKind] = {
+        var t: [String: PropertyKind] = [
+            "BEGIN": .begin, "END": .end, "VERSION": .version, "PRODID": .prodid, "FN": .fn, "N": .n,
+            "X-PHONETIC-FIRST-NAME": .phoneticGiven, "X-PHONETIC-LAST-NAME": .phoneticFamily, "SOUND": .sound,
+            "NICKNAME": .nickname, "EMAIL": .email, "TEL": .tel, "ADR": .adr, "LABEL": .label, "ORG": .org,
+            "TITLE": .title, "ROLE": .role, "URL": .url, "IMPP": .impp, "RELATED": .related,
+            "X-ABRELATEDNAMES": .related, "BDAY": .bday, "ANNIVERSARY": .anniversary, "X-ANNIVERSARY": .anniversary,
+            "X-ABDATE": .anniversary, "X-EVOLUTION-ANNIVERSARY": .anniversary, "X-MS-ANNIVERSARY": .anniversary,
+            "X-KADDRESSBOOK-X-ANNIVERSARY": .anniversary, "GENDER": .gender, "X-GENDER": .gender, "X-SEX": .gender,
+            "PHOTO": .photo, "NOTE": .note, "CATEGORIES": .categories, "MEMBER": .member,
+            "X-ADDRESSBOOKSERVER-MEMBER": .member, "KIND": .kind, "X-ADDRESSBOOKSERVER-KIND": .kind, "X-KIND": .kind,
+            "X-ABSHOWAS": .showAs, "UID": .uid, "AGENT": .agent, "X-ABLABEL": .abLabel,
+        ]
+        for k in CardBuilder.imProperties.keys { t[k] = .vendorIM }
+        for k in CardBuilder.relatedProperties.keys { t[k] = .vendorRelated }
+        return t
+    }()
 }
 
 /// Splits a logical content line into group, name, parameters and value.
@@ -98,7 +109,10 @@ enum ContentLineParser {
         let written = String(decoding: UnsafeBufferPointer(rebasing: line[nameStart..<ne]), as: UTF8.self)
         var upper = true
         for k in nameStart..<ne where line[k] >= 0x61 && line[k] <= 0x7A { upper = false; break }
-        let name = upper ? written : written.uppercased()
+        let name =
+            upper
+            ? written
+            : String(decoding: UnsafeBufferPointer(rebasing: line[nameStart..<ne]).map { $0 >= 0x61 && $0 <= 0x7A ? $0 & 0xDF : $0 }, as: UTF8.self)
 
         var params: [VCardParameter] = []
         // Parameters: ';'-separated, quoted values may hold ';' ':' ','.
@@ -145,7 +159,20 @@ enum ContentLineParser {
         }
         guard i < n, line[i] == 0x3A else { return nil }
         let value = Array(UnsafeBufferPointer(rebasing: line[(i + 1)...]))
-        return VCardProperty(line: lineNumber, group: group, writtenName: written, name: name, params: params, value: value)
+        var encoding = TransferEncoding.none
+        for p in params where p.name == "ENCODING" || p.name.isEmpty {
+            for v in p.values {
+                let u = v.utf8
+                if u.count == 16 && v.asciiLowercased == "quoted-printable" || u.count == 2 && v.asciiLowercased == "qp" {
+                    encoding = .quotedPrintable
+                } else if u.count == 6 && v.asciiLowercased == "base64" || u.count == 1 && (v == "b" || v == "B") {
+                    encoding = .base64
+                }
+            }
+        }
+        return VCardProperty(
+            line: lineNumber, group: group, writtenName: written, name: name, params: params, value: value,
+            kind: PropertyKind.byName[name] ?? .other, encoding: encoding)
     }
 
     private static func parseParams(_ text: UnsafeBufferPointer<UInt8>, ignoreQuotes: Bool) -> [VCardParameter] {
@@ -180,7 +207,7 @@ enum ContentLineParser {
         }
         let (na, nb) = trimmed(0, eq)
         guard nb > na else { return nil }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: p[na..<nb]), as: UTF8.self).uppercased()
+        let name = String(decoding: UnsafeBufferPointer(rebasing: p[na..<nb]).map { $0 >= 0x61 && $0 <= 0x7A ? $0 & 0xDF : $0 }, as: UTF8.self)
         let (va, vb) = trimmed(eq + 1, p.count)
         let valueBytes = UnsafeBufferPointer(rebasing: p[va..<vb])
         var values: [String] = []
