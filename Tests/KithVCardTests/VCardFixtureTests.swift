@@ -161,3 +161,16 @@ struct VCardFixtureTests {
         }
     }
 }
+
+@Suite("SampleExports vCards")
+struct VCardSampleExportTests {
+    @Test("each sample reads cleanly and meets the importer contract", arguments: ["SampleExports/iphone-contacts.vcf", "SampleExports/android-contacts.vcf"])
+    func sample(_ path: String) throws {
+        let bytes = try RepositoryFiles.bytes(path)
+        let o = read(bytes, name: path)
+        #expect(o.summary == ImportSummary(recordsRead: 5, recordsRejected: 0))
+        #expect(o.diagnostics == [])
+        #expect(o.contacts.contains { $0.name.formatted == "Anna-Lena Vogt" && $0.emails.first?.address == "anna.vogt@example.org" })
+        #expect(ImporterConformance.check(VCardPlugin(), sample: bytes, fileName: path) == [])
+    }
+}
