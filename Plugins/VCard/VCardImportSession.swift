@@ -53,6 +53,8 @@ final class VCardImportSession {
     static let metadataKeys: Set<String> = ["REV", "CLASS", "PROFILE", "NAME", "SOURCE", "MAILER", "X-MS-OL-DEFAULT-POSTAL-ADDRESS"]
 
     private var stack: [OpenCard] = []
+    /// A property buffer kept from the last card, so most cards allocate none.
+    private var spareProperties: [VCardProperty] = []
     private var cardIndex = 0
     private var seenUIDs = Set<String>()
     private var junkReported = false
@@ -312,6 +314,11 @@ final class VCardImportSession {
     private func beginCard(line: Int, implicit: Bool) {
         cardIndex += 1
         var card = OpenCard(builder: CardBuilder(file: file, fallbackCharset: fallbackCharset), line: line, index: cardIndex)
+        if spareProperties.capacity > 0 {
+            swap(&card.builder.properties, &spareProperties)
+        } else {
+            card.builder.properties.reserveCapacity(16)
+        }
         card.implicit = implicit
         if let parent = stack.last, parent.awaitingAgent {
             card.isAgent = true
@@ -330,6 +337,10 @@ final class VCardImportSession {
         summary.recordsRead += 1
         let locator = Locator(line: card.line, record: card.index)
         var contact = card.builder.build()
+        if card.builder.properties.capacity <= 4096 {
+            card.builder.properties.removeAll(keepingCapacity: true)
+            swap(&card.builder.properties, &spareProperties)
+        }
         for var d in card.builder.diagnostics {
             if d.locator.record == nil { d.locator.record = card.index }
             out.append(.diagnostic(d))

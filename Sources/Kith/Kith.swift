@@ -11,6 +11,7 @@ extension PluginRegistry {
         var r = PluginRegistry()
         r.register(JSONLPlugin())
         r.register(VCardPlugin())
+        r.register(JCardPlugin())
         return r
     }
 }
