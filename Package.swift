@@ -27,12 +27,13 @@ let package = Package(
 
         // MARK: Format plugins
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
+        .target(name: "KithVCard", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/VCard"),
 
         // MARK: External plugins (kith-plugin-* executables)
         .target(name: "KithExternal", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
 
         // MARK: Umbrella and CLI
-        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithExternal"]),
+        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard", "KithExternal"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -41,7 +42,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "InProcessPluginExample", dependencies: ["Kith"], path: "Examples/InProcessPlugin"),
-        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON"], path: "Benchmarks/KithBenchmarks"),
+        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithVCard"], path: "Benchmarks/KithBenchmarks"),
 
         // MARK: Tests
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
@@ -50,6 +51,8 @@ let package = Package(
         .testTarget(
             name: "KithExternalTests", dependencies: ["KithExternal", "KithTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "KithVCardTests", dependencies: ["KithVCard", "KithTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "InProcessPluginExample", "Kith"]),
     ]
 )

@@ -1,6 +1,7 @@
 // Throughput benchmarks for Kith's hot paths, run in release mode:
 //
 //   swift run -c release kith-bench jsonl [COUNT]
+//   swift run -c release kith-bench vcard FILE.vcf
 //
 // Prints MB/s and records/s for the hand-written JSON Lines writer and reader
 // beside Foundation's JSONEncoder/JSONDecoder on the same records, and the
@@ -8,6 +9,7 @@
 import Foundation
 import Kith
 import KithJSON
+import KithVCard
 
 #if canImport(Glibc)
     import Glibc
@@ -25,6 +27,17 @@ func peakRSSMegabytes() -> Double {
     #else
         return Double(usage.ru_maxrss) / 1024 / 1024
     #endif
+}
+
+/// User + system CPU seconds of this process so far (robust on a loaded machine).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+        getrusage(RUSAGE_SELF, &usage)
+    #endif
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 func time(_ body: () throws -> Void) rethrows -> Double {
@@ -120,13 +133,48 @@ func benchJSONL(count: Int, kithOnly: Bool = false) throws {
     print(String(format: "peak memory %.0f MB", peakRSSMegabytes()))
 }
 
+/// Streams a vCard file through the importer (as `kith convert` does) and
+/// reports throughput and peak memory; then writes the contacts back as
+/// vCard 4.0 and reports the writer's speed.
+func benchVCard(path: String) throws {
+    let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    print("vCard, \(path) (\(size) bytes)")
+    var contacts = 0, diagnostics = 0
+    var summary = ImportSummary()
+    var keep: [Contact] = []
+    let cpu0 = cpuSeconds()
+    let t = try time {
+        summary = try VCardPlugin().importRecords(from: .file(path), options: PluginOptions()) { e in
+            switch e {
+            case .contact(let c):
+                contacts += 1
+                if keep.count < 20_000 { keep.append(c) }
+            case .diagnostic: diagnostics += 1
+            case .interaction: break
+            }
+        }
+    }
+    let cpu = cpuSeconds() - cpu0
+    let rss = peakRSSMegabytes()
+    line("kith vcard reader (wall)", bytes: size, records: summary.recordsRead, seconds: t)
+    line("kith vcard reader (CPU)", bytes: size, records: summary.recordsRead, seconds: cpu)
+    print("cards \(summary.recordsRead), contacts \(contacts), rejected \(summary.recordsRejected), diagnostics \(diagnostics)")
+    print(String(format: "peak memory after reading %.0f MB", rss))
+    var writer = VCardWriter(version: .v40)
+    let tw = time {
+        for c in keep { writer.append(c) }
+    }
+    line("kith vcard writer (4.0)", bytes: writer.output.count, records: keep.count, seconds: tw)
+}
+
 let args = CommandLine.arguments.dropFirst()
 let which = args.first ?? "jsonl"
 let count = args.dropFirst().first.flatMap { Int($0) } ?? 200_000
 switch which {
 case "jsonl": try benchJSONL(count: count)
 case "jsonl-kith": try benchJSONL(count: count, kithOnly: true)  // for profiling
+case "vcard" where args.count >= 2: try benchVCard(path: String(args[args.startIndex + 1]))
 default:
-    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | kith-bench vcard FILE.vcf\n".utf8))
     exit(2)
 }

@@ -4,12 +4,15 @@
 @_exported public import KithPlugin
 public import KithJSON
 @_exported public import KithExternal
+public import KithVCard
 
 extension PluginRegistry {
     /// A registry holding every built-in format plugin.
     public static var standard: PluginRegistry {
         var r = PluginRegistry()
         r.register(JSONLPlugin())
+        r.register(VCardPlugin())
+        r.register(JCardPlugin())
         return r
     }
 }

@@ -1,0 +1,546 @@
+public import KithModel
+
+/// Turns the buffered properties of one card into a `Contact`, collecting
+/// warnings. One builder per card.
+struct CardBuilder {
+    let file: String
+    let fallbackCharset: String?
+    var properties: [VCardProperty] = []
+    var diagnostics: [Diagnostic] = []
+    /// Related values to add for nested AGENT cards (name or id).
+    var agents: [String] = []
+
+    private var version: Version = .v30
+    private var cardCharset: String?
+
+    enum Version { case v21, v30, v40 }
+
+    init(file: String, fallbackCharset: String?) {
+        self.file = file
+        self.fallbackCharset = fallbackCharset
+    }
+
+    private mutating func warn(_ line: Int, _ message: String, _ code: String) {
+        diagnostics.append(Diagnostic(severity: .warning, file: file, locator: Locator(line: line), message: message, code: code))
+    }
+
+    private mutating func note(_ line: Int, _ message: String, _ code: String) {
+        diagnostics.append(Diagnostic(severity: .note, file: file, locator: Locator(line: line), message: message, code: code))
+    }
+
+    // MARK: - Value decoding
+
+    /// The value as UTF-8 bytes: transfer encoding undone, then the charset
+    /// decoded (declared, else UTF-8, else the card's declared charset, the
+    /// `charset` option or a guess, with a warning).
+    private mutating func text(_ p: VCardProperty) -> [UInt8] {
+        var bytes = p.value
+        switch p.encoding {
+        case .quotedPrintable:
+            let r = ValueCodec.decodeQuotedPrintable(bytes)
+            if r.malformed { warn(p.line, "\(p.name): malformed quoted-printable sequence kept as written", "vcard.qp") }
+            bytes = r.bytes
+        case .base64:
+            let c = ValueCodec.cleanBase64(bytes)
+            if c.condition != .broken, let d = ValueCodec.decodeBase64(c.text) {
+                bytes = d
+            } else {
+                warn(p.line, "\(p.name): broken base64 text value kept as written", "vcard.base64")
+            }
+        case .none: break
+        }
+        if p.encoding != .none && bytes.contains(0x0D) {
+            // Decoded line breaks (=0D=0A) become plain LF, as escaped ones do.
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var k = 0
+            while k < bytes.count {
+                if bytes[k] == 0x0D {
+                    out.append(0x0A)
+                    if k + 1 < bytes.count && bytes[k + 1] == 0x0A { k += 1 }
+                } else {
+                    out.append(bytes[k])
+                }
+                k += 1
+            }
+            bytes = out
+        }
+        var ascii = true
+        for b in bytes where b >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return bytes }
+        if let cs = p.param("CHARSET"), !cs.isEmpty {
+            let lower = cs.lowercased()
+            if lower == "utf-8" || lower == "utf8" {
+                if String(validating: bytes, as: UTF8.self) != nil { return bytes }
+                // Declared UTF-8 but broken (a cut value): repair rather than guess.
+                warn(p.line, "\(p.name): invalid UTF-8 bytes replaced", "vcard.charset")
+                return Array(String(decoding: bytes, as: UTF8.self).utf8)
+            } else if let s = Charsets.decode(bytes, charset: cs) {
+                return Array(s.utf8)
+            } else {
+                warn(p.line, "\(p.name): unknown or wrong charset declared; decoding by guess", "vcard.charset")
+            }
+        } else if String(validating: bytes, as: UTF8.self) != nil {
+            return bytes
+        }
+        let first = cardCharset ?? fallbackCharset ?? Charsets.guess(bytes)
+        for guess in [first, "windows-1252", "ISO-8859-1"] {
+            if let s = Charsets.decode(bytes, charset: guess) {
+                warn(p.line, "\(p.name): 8-bit text is not UTF-8; decoded as \(guess) (set -O charset=NAME to choose)", "vcard.charset")
+                return Array(s.utf8)
+            }
+        }
+        warn(p.line, "\(p.name): text is in no known charset; invalid bytes replaced", "vcard.charset")
+        return Array(String(decoding: bytes, as: UTF8.self).utf8)
+    }
+
+    private var v21: Bool { version == .v21 }
+
+    private mutating func single(_ p: VCardProperty) -> String {
+        ValueCodec.unescape(text(p)[...], v21: v21)
+    }
+
+    private mutating func components(_ p: VCardProperty) -> [String?] {
+        let t = text(p)
+        return ValueCodec.split(t, separator: 0x3B).map { part -> String? in
+            part.isEmpty ? nil : ValueCodec.unescape(part, v21: v21)
+        }
+    }
+
+    private mutating func list(_ p: VCardProperty) -> [String] {
+        let t = text(p)
+        return ValueCodec.split(t, separator: 0x2C).compactMap { part -> String? in
+            var s = part
+            while let f = s.first, f == 0x20 { s = s.dropFirst() }
+            return s.isEmpty ? nil : ValueCodec.unescape(s, v21: v21)
+        }
+    }
+
+    // MARK: - Labels
+
+    /// Labels from TYPE (and bare 2.1) parameters plus the group's X-ABLabel,
+    /// and whether the value is preferred (`PREF`, `TYPE=pref`, `PREF=n`).
+    private func labels(_ p: VCardProperty, groupLabels: [String: [String]]) -> ([String], Bool) {
+        var out: [String] = []
+        var pref = false
+        for prm in p.params {
+            if prm.name == "PREF" {
+                pref = true
+                continue
+            }
+            guard prm.name == "TYPE" || prm.name.isEmpty else { continue }
+            for v in prm.values {
+                let l = v.asciiLowercased
+                switch l {
+                case "pref": pref = true
+                case "internet", "quoted-printable", "base64", "b", "8bit", "7bit", "": continue
+                case "cell": out.append(Label.mobile)
+                default:
+                    if prm.name.isEmpty && l.hasPrefix("charset") { continue }
+                    out.append(l)
+                }
+            }
+        }
+        if let g = p.group, let extra = groupLabels[g.lowercased()] { out += extra }
+        return (out, pref)
+    }
+
+    /// Apple's `_$!<Mobile>!$_` constants as plain labels; custom labels verbatim.
+    static func appleLabel(_ s: String) -> [String] {
+        guard s.hasPrefix("_$!<"), s.hasSuffix(">!$_"), s.count > 8 else { return s.isEmpty ? [] : [s] }
+        let inner = String(s.dropFirst(4).dropLast(4))
+        switch inner.lowercased() {
+        case "homefax": return [Label.home, Label.fax]
+        case "workfax": return [Label.work, Label.fax]
+        case "otherfax": return [Label.other, Label.fax]
+        case "assistantphone": return ["assistant"]
+        case "companymain": return [Label.work, Label.main]
+        case "homepage": return ["homepage"]
+        default: return [inner.lowercased()]
+        }
+    }
+
+    // MARK: - Building
+
+    /// Builds the contact; `nil` fields are left for the caller (id, sources).
+    mutating func build() -> Contact {
+        var c = Contact(id: "")
+        // Pass 1: version, group labels, charset hint.
+        var groupLabels: [String: [String]] = [:]
+        for p in properties {
+            switch p.kind {
+            case .version:
+                let v = String(decoding: p.value, as: UTF8.self).trimmingSpaces
+                version = v.hasPrefix("2") ? .v21 : v.hasPrefix("4") ? .v40 : .v30
+            case .abLabel:
+                if let g = p.group {
+                    let l = ValueCodec.unescape(p.value[...], v21: false)
+                    groupLabels[g.lowercased(), default: []] += Self.appleLabel(l)
+                }
+            default:
+                if cardCharset == nil, let cs = p.param("CHARSET"), !cs.isEmpty, Charsets.isKnown(cs) {
+                    let l = cs.lowercased()
+                    if l != "utf-8" && l != "utf8" && l != "us-ascii" { cardCharset = cs }
+                }
+            }
+        }
+        var orgParts: [(group: String?, kind: Int, org: Organization)] = []  // kind 0 ORG, 1 TITLE, 2 ROLE
+        var adrGroups: [String: Int] = [:]
+        var labelsToPlace: [(VCardProperty, String)] = []
+        var sawFN = false
+        var showAsCompany = false
+
+        for p in properties {
+            switch p.kind {
+            case .begin, .end, .version, .prodid, .abLabel: continue
+            case .fn:
+                let v = single(p)
+                guard !v.isEmpty else { continue }
+                if !sawFN {
+                    c.name.formatted = v
+                    sawFN = true
+                } else if v != c.name.formatted {
+                    c.alternateNames.append(PersonName(formatted: v))
+                }
+            case .n:
+                let parts = components(p)
+                func at(_ i: Int) -> String? { i < parts.count ? parts[i] : nil }
+                c.name.family = at(0) ?? c.name.family
+                c.name.given = at(1) ?? c.name.given
+                c.name.middle = at(2) ?? c.name.middle
+                c.name.prefix = at(3) ?? c.name.prefix
+                c.name.suffix = at(4) ?? c.name.suffix
+            case .phoneticGiven:
+                let v = single(p)
+                if !v.isEmpty { c.name.phoneticGiven = v }
+            case .phoneticFamily:
+                let v = single(p)
+                if !v.isEmpty { c.name.phoneticFamily = v }
+            case .sound where p.has("X-IRMC-N") || p.params.contains { $0.name.isEmpty && $0.values.first?.uppercased() == "X-IRMC-N" }:
+                let parts = components(p)
+                if let f = parts.first, let f { c.name.phoneticFamily = f }
+                if parts.count > 1, let g = parts[1] { c.name.phoneticGiven = g }
+            case .nickname:
+                c.nicknames += list(p)
+            case .email:
+                let v = single(p).trimmingSpaces
+                guard !v.isEmpty else { continue }
+                let (l, pref) = labels(p, groupLabels: groupLabels)
+                c.emails.append(EmailAddress(v, labels: l, preferred: pref))
+            case .tel:
+                var v = single(p)
+                if v.lowercased().hasPrefix("tel:") { v = String(v.dropFirst(4)) }
+                guard !v.isEmpty else { continue }
+                let (l, pref) = labels(p, groupLabels: groupLabels)
+                c.phones.append(PhoneNumber(raw: v, labels: l, preferred: pref))
+            case .adr:
+                let parts = components(p)
+                func at(_ i: Int) -> String? { i < parts.count ? parts[i] : nil }
+                var country = at(6)
+                if parts.count > 7 {
+                    // Extra components: keep them with the country rather than lose them.
+                    country = parts[6...].compactMap { $0 }.joined(separator: ";")
+                }
+                let (l, pref) = labels(p, groupLabels: groupLabels)
+                var a = PostalAddress(
+                    poBox: at(0), extended: at(1), street: at(2), locality: at(3), region: at(4), postalCode: at(5),
+                    country: country, labels: l, preferred: pref)
+                if let label = p.param("LABEL"), !label.isEmpty { a.formatted = label }
+                guard !a.isEmpty else { continue }
+                if let g = p.group { adrGroups[g.lowercased()] = c.addresses.count }
+                c.addresses.append(a)
+            case .label:
+                let v = single(p)
+                if !v.isEmpty { labelsToPlace.append((p, v)) }
+            case .org:
+                let parts = components(p)
+                let name = parts.first ?? nil
+                let dept = parts.dropFirst().compactMap { $0 }.joined(separator: ", ")
+                let o = Organization(name: name, department: dept.isEmpty ? nil : dept)
+                if !o.isEmpty { orgParts.append((p.group?.lowercased(), 0, o)) }
+            case .title:
+                let v = single(p)
+                if !v.isEmpty { orgParts.append((p.group?.lowercased(), 1, Organization(title: v))) }
+            case .role:
+                let v = single(p)
+                if !v.isEmpty { orgParts.append((p.group?.lowercased(), 2, Organization(role: v))) }
+            case .url:
+                let v = uri(p)
+                guard !v.isEmpty else { continue }
+                let (l, pref) = labels(p, groupLabels: groupLabels)
+                c.urls.append(LabeledValue(v, labels: l, preferred: pref))
+            case .impp:
+                var v = uri(p)
+                guard !v.isEmpty else { continue }
+                var (l, pref) = labels(p, groupLabels: groupLabels)
+                if let colon = v.firstIndex(of: ":") {
+                    let scheme = v[..<colon].lowercased()
+                    if let service = Self.imSchemes[scheme] {
+                        v = String(v[v.index(after: colon)...])
+                        if !l.contains(service) { l.insert(service, at: 0) }
+                    }
+                }
+                if let st = p.param("X-SERVICE-TYPE")?.lowercased(), !st.isEmpty, !l.contains(st) { l.insert(st, at: 0) }
+                c.handles.append(LabeledValue(v, labels: l, preferred: pref))
+            case .vendorIM:
+                let v = single(p)
+                guard !v.isEmpty else { continue }
+                var (l, pref) = labels(p, groupLabels: groupLabels)
+                l.insert(Self.imProperties[p.name]!, at: 0)
+                c.handles.append(LabeledValue(v, labels: l, preferred: pref))
+            case .related:
+                let isText = p.name == "X-ABRELATEDNAMES" || p.param("VALUE")?.lowercased() == "text"
+                let v = isText ? single(p) : uri(p)
+                guard !v.isEmpty else { continue }
+                let (l, pref) = labels(p, groupLabels: groupLabels)
+                c.related.append(LabeledValue(v, labels: l, preferred: pref))
+            case .vendorRelated:
+                let v = single(p)
+                guard !v.isEmpty else { continue }
+                c.related.append(LabeledValue(v, labels: [Self.relatedProperties[p.name]!]))
+            case .bday:
+                if c.birthday == nil, let d = date(p) {
+                    c.birthday = d
+                } else {
+                    keep(p, in: &c)
+                }
+            case .anniversary:
+                if let d = date(p) { c.anniversaries.append(d) } else { keep(p, in: &c) }
+            case .gender:
+                let v = single(p)
+                if c.gender == nil, !v.isEmpty { c.gender = v } else if !v.isEmpty { keep(p, in: &c) }
+            case .photo:
+                if c.photo == nil, let v = photo(p) {
+                    c.photo = v
+                } else if !p.value.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    keep(p, in: &c)
+                }
+            case .note:
+                let v = single(p)
+                if !v.isEmpty { c.notes.append(v) }
+            case .categories:
+                for v in list(p) where !c.categories.contains(v) { c.categories.append(v) }
+            case .member:
+                let v = uri(p)
+                if !v.isEmpty { c.members.append(v) }
+            case .kind:
+                switch single(p).trimmingSpaces.lowercased() {
+                case "org", "organization": c.type = .organization
+                case "group": c.type = .group
+                case "location": c.type = .location
+                case "individual", "": c.type = .individual
+                default: keep(p, in: &c)
+                }
+            case .showAs:
+                if single(p).trimmingSpaces.uppercased() == "COMPANY" { showAsCompany = true } else { keep(p, in: &c) }
+            case .uid:
+                let v = single(p).trimmingSpaces
+                if !v.isEmpty { uid = uid ?? v }
+            case .agent where p.value.isEmpty:
+                continue  // the nested card follows; linked by the importer
+            default:
+                keep(p, in: &c)
+            }
+        }
+        if showAsCompany && c.type == .individual { c.type = .organization }
+
+        // Organisations: grouped ORG/TITLE/ROLE belong together; ungrouped
+        // ones pair up by position (the second TITLE goes with the second
+        // ORG), in order of first appearance.
+        var byGroup: [String: Int] = [:]
+        var slots: [Int] = []
+        var counters = [0, 0, 0]
+        for (g, kind, part) in orgParts {
+            let index: Int
+            if let g {
+                if let i = byGroup[g] {
+                    index = i
+                } else {
+                    index = c.organizations.count
+                    byGroup[g] = index
+                    c.organizations.append(Organization())
+                }
+            } else {
+                let k = counters[kind]
+                counters[kind] += 1
+                if k < slots.count {
+                    index = slots[k]
+                } else {
+                    index = c.organizations.count
+                    slots.append(index)
+                    c.organizations.append(Organization())
+                }
+            }
+            switch kind {
+            case 0:
+                c.organizations[index].name = part.name
+                c.organizations[index].department = part.department
+            case 1: c.organizations[index].title = part.title
+            default: c.organizations[index].role = part.role
+            }
+        }
+
+        // Address labels (2.1/3.0 LABEL): same group, else an address with the same labels.
+        for (p, v) in labelsToPlace {
+            let (l, pref) = labels(p, groupLabels: groupLabels)
+            if let g = p.group?.lowercased(), let i = adrGroups[g], c.addresses[i].formatted == nil {
+                c.addresses[i].formatted = v
+            } else if let i = c.addresses.firstIndex(where: { $0.formatted == nil && Set($0.labels) == Set(l) }) {
+                c.addresses[i].formatted = v
+            } else {
+                c.addresses.append(PostalAddress(formatted: v, labels: l, preferred: pref))
+            }
+        }
+        for a in agents { c.related.append(LabeledValue(a, labels: ["agent"])) }
+        return c
+    }
+
+    /// The UID, once built.
+    private(set) var uid: String?
+
+    /// URI-valued properties: `data:` URIs kept whole, escapes removed otherwise.
+    private mutating func uri(_ p: VCardProperty) -> String {
+        let t = text(p)
+        if t.starts(with: Array("data:".utf8)) { return String(decoding: t, as: UTF8.self) }
+        return ValueCodec.unescape(t[...], v21: v21)
+    }
+
+    private mutating func date(_ p: VCardProperty) -> PartialDate? {
+        if p.param("VALUE")?.lowercased() == "text" { return nil }
+        var s = single(p).trimmingSpaces
+        guard !s.isEmpty else { return nil }
+        var d = PartialDate(iso: s)
+        if d == nil {
+            // Other separators (1984/03/14, 1984.03.14) and day-first 14.03.1984.
+            let parts = s.split(whereSeparator: { $0 == "." || $0 == "/" })
+            if parts.count == 3 {
+                if parts[0].count == 4 {
+                    s = parts.joined(separator: "-")
+                    d = PartialDate(iso: s)
+                } else if parts[2].count == 4, let day = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) {
+                    d = PartialDate(year: y, month: m, day: day)
+                }
+            }
+        }
+        guard var date = d else {
+            warn(p.line, "\(p.name): not a recognised date; kept as an extension", "vcard.date")
+            return nil
+        }
+        if let omit = p.param("X-APPLE-OMIT-YEAR"), let y = Int(omit), date.year == y {
+            date = PartialDate(month: date.month, day: date.day) ?? date
+        }
+        return date
+    }
+
+    private static let mediaTypes: [String: String] = [
+        "JPEG": "image/jpeg", "JPG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "BMP": "image/bmp",
+        "WEBP": "image/webp", "TIFF": "image/tiff", "HEIC": "image/heic",
+    ]
+
+    private mutating func photo(_ p: VCardProperty) -> String? {
+        if p.encoding == .base64 || p.param("ENCODING")?.uppercased() == "BASE64" {
+            let c = ValueCodec.cleanBase64(p.value)
+            switch c.condition {
+            case .clean: break
+            case .repaired: note(p.line, "PHOTO: base64 padding repaired", "vcard.base64")
+            case .broken:
+                warn(p.line, "PHOTO: broken base64 kept raw as an extension", "vcard.base64")
+                return nil
+            }
+            var media: String?
+            if let mt = p.param("MEDIATYPE") { media = mt }
+            for t in p.typeValues where !["BASE64", "B"].contains(t.uppercased()) {
+                if let m = Self.mediaTypes[t.uppercased()] {
+                    media = m
+                } else if t.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x2F && $0 < 0x7F }) {
+                    media = "image/" + t.lowercased()
+                }
+            }
+            if media == nil {
+                let head = c.text.prefix(8)
+                if head.starts(with: Array("/9j/".utf8)) { media = "image/jpeg" }
+                else if head.starts(with: Array("iVBOR".utf8)) { media = "image/png" }
+                else if head.starts(with: Array("R0lG".utf8)) { media = "image/gif" }
+                else if head.starts(with: Array("UklGR".utf8)) { media = "image/webp" }
+                else if head.starts(with: Array("Qk".utf8)) { media = "image/bmp" }
+            }
+            return "data:\(media ?? "application/octet-stream");base64," + String(decoding: c.text, as: UTF8.self)
+        }
+        let v = uri(p).trimmingSpaces
+        return v.isEmpty ? nil : v
+    }
+
+    /// Keeps a property the model has no slot for, under its name and
+    /// parameters as written (transfer encoding and charset dropped, since the
+    /// value is kept decoded), so that writing vCard again restores it.
+    private mutating func keep(_ p: VCardProperty, in c: inout Contact) {
+        var key = p.writtenName
+        let binary = p.encoding == .base64
+        for prm in p.params {
+            if prm.name == "CHARSET" { continue }
+            if !binary && (prm.name == "ENCODING" || (prm.name.isEmpty && ["QUOTED-PRINTABLE", "QP", "8BIT", "7BIT"].contains(prm.values.first?.uppercased() ?? ""))) {
+                continue
+            }
+            key += ";" + prm.raw
+        }
+        let value: String
+        if binary {
+            value = String(decoding: ValueCodec.cleanBase64(p.value).text, as: UTF8.self)
+        } else {
+            value = String(decoding: text(p), as: UTF8.self)
+        }
+        c.extensions[key, default: []].append(value)
+    }
+
+    /// IMPP URI schemes and the service label they stand for.
+    static let imSchemes: [String: String] = [
+        "skype": "skype", "xmpp": "xmpp", "aim": "aim", "ymsgr": "yahoo", "msnim": "msn", "icq": "icq",
+        "irc": "irc", "sip": "sip", "gtalk": "gtalk", "qq": "qq", "gg": "gadugadu", "im": "im",
+    ]
+
+    /// Vendor instant-messaging properties and their service label.
+    static let imProperties: [String: String] = [
+        "X-AIM": "aim", "X-ICQ": "icq", "X-JABBER": "xmpp", "X-MSN": "msn", "X-YAHOO": "yahoo", "X-SKYPE": "skype",
+        "X-SKYPE-USERNAME": "skype", "X-GTALK": "gtalk", "X-GOOGLE-TALK": "gtalk", "X-QQ": "qq", "X-TWITTER": "twitter",
+        "X-GADUGADU": "gadugadu", "X-SIP": "sip", "X-NETMEETING": "netmeeting", "X-GROUPWISE": "groupwise",
+        "X-MS-IMADDRESS": "im", "X-EVOLUTION-JABBER": "xmpp", "X-KADDRESSBOOK-X-IMADDRESS": "im", "X-WECHAT": "wechat",
+        "X-LINE": "line",
+    ]
+
+    /// Vendor properties naming a related person.
+    static let relatedProperties: [String: String] = [
+        "X-SPOUSE": "spouse", "X-EVOLUTION-SPOUSE": "spouse", "X-MS-SPOUSE": "spouse", "X-KADDRESSBOOK-X-SPOUSENAME": "spouse",
+        "X-MANAGER": "manager", "X-EVOLUTION-MANAGER": "manager", "X-MS-MANAGER": "manager",
+        "X-KADDRESSBOOK-X-MANAGERSNAME": "manager", "X-ASSISTANT": "assistant", "X-EVOLUTION-ASSISTANT": "assistant",
+        "X-MS-ASSISTANT": "assistant", "X-KADDRESSBOOK-X-ASSISTANTSNAME": "assistant", "X-MS-CHILD": "child",
+    ]
+}
+
+extension String {
+    /// Lower case for ASCII letters (fast); other text through `lowercased()`.
+    var asciiLowercased: String {
+        var ascii = true
+        var hasUpper = false
+        for b in utf8 {
+            if b >= 0x80 { ascii = false; break }
+            if b >= 0x41 && b <= 0x5A { hasUpper = true }
+        }
+        if !ascii { return lowercased() }
+        if !hasUpper { return self }
+        return String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// The string without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        let u = utf8
+        guard let f = u.first, let l = u.last else { return self }
+        if f != 0x20 && f != 0x09 && l != 0x20 && l != 0x09 { return self }
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s.count == count ? self : String(s)
+    }
+}

@@ -1,0 +1,383 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import KithModel
+import KithPlugin
+
+/// The state of one vCard import: logical-line assembly over physical lines,
+/// then cards (nested, implicit, unterminated) over properties.
+///
+/// Events are queued in `out` and drained by the caller after each physical
+/// line, so that the per-line work needs no throwing closure.
+final class VCardImportSession {
+    let file: String
+    let plugin: String
+    let fallbackCharset: String?
+    var out: [ImportEvent] = []
+    var summary = ImportSummary()
+
+    // Logical line being assembled.
+    private var pending: [UInt8] = []
+    private var pendingLine = 0
+    private var hasPending = false
+    private var pendingQP = false
+    private var pendingBase64 = false
+    private var pendingStructural = false
+    private var pendingOverflow = false
+    private var base64Blank = false
+    private var qpBlank = false
+
+    /// Longest logical line kept (a photo of several megabytes fits).
+    static let maxLineBytes = 32 * 1024 * 1024
+    /// Largest card kept in memory before it is ended by force.
+    static let maxCardBytes = 96 * 1024 * 1024
+    /// Deepest nesting of cards (2.1 AGENT) followed.
+    static let maxDepth = 8
+
+    private struct OpenCard {
+        var builder: CardBuilder
+        var line: Int
+        var index: Int
+        var bytes = 0
+        var awaitingAgent = false
+        var isAgent = false
+        var implicit = false
+        var isV21 = false
+    }
+
+    /// Card metadata that alone does not make a card worth keeping.
+    static let metadataKeys: Set<String> = ["REV", "CLASS", "PROFILE", "NAME", "SOURCE", "MAILER", "X-MS-OL-DEFAULT-POSTAL-ADDRESS"]
+
+    private var stack: [OpenCard] = []
+    /// A property buffer kept from the last card, so most cards allocate none.
+    private var spareProperties: [VCardProperty] = []
+    private var cardIndex = 0
+    private var seenUIDs = Set<String>()
+    private var junkReported = false
+
+    init(file: String, plugin: String, fallbackCharset: String?) {
+        self.file = file
+        self.plugin = plugin
+        self.fallbackCharset = fallbackCharset
+        pending.reserveCapacity(4096)
+    }
+
+    // MARK: - Physical lines → logical lines
+
+    @inline(__always)
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+
+    func physical(_ l: UnsafeBufferPointer<UInt8>, _ n: Int) {
+        let count = l.count
+        if qpBlank && count > 0 {
+            // After "=" and a blank line: a continuation unless the line
+            // starts a property of its own.
+            qpBlank = false
+            if Self.looksLikePropertyStart(l) {
+                pending.removeLast()
+                pendingQP = false
+            }
+        }
+        if hasPending && pendingQP && pending.last == 0x3D && count > 0 && !Self.isEndLine(l) {
+            pending.removeLast()  // quoted-printable soft line break
+            append(l, from: 0)
+            return
+        }
+        if count == 0 {
+            // A blank line ends a quoted-printable soft break and (unless the
+            // next line is folded: CR CR LF) a 2.1 base64 block.
+            if hasPending && pendingQP && pending.last == 0x3D { qpBlank = true }
+            if hasPending && pendingBase64 { base64Blank = true }
+            return
+        }
+        let first = l[0]
+        if base64Blank {
+            base64Blank = false
+            if !Self.isSpace(first) { flush() }
+        }
+        if Self.isSpace(first) {
+            if hasPending {
+                append(l, from: 1)  // folded line
+                return
+            }
+            var k = 0
+            while k < count && Self.isSpace(l[k]) { k += 1 }
+            if k == count { return }
+            start(UnsafeBufferPointer(rebasing: l[k...]), n)
+            return
+        }
+        if hasPending && pendingBase64 && Self.isBase64Line(l) {
+            append(l, from: 0)  // 2.1 base64 block without indentation
+            return
+        }
+        if first == 0x23 { return }  // '#' comment line
+        let hasColon = l.withMemoryRebound(to: UInt8.self) { memchr($0.baseAddress!, 0x3A, count) != nil }
+        if !hasColon {
+            if hasPending && !pendingStructural {
+                // A value continued on a line of its own (Android, Outlook):
+                // join it with a line break, dropping an escaping backslash.
+                warnLine(n, "line has no colon; joined to the previous property as a new line of its value", "vcard.no-colon")
+                if pending.last == 0x5C { pending.removeLast() }
+                if !pendingOverflow { pending.append(0x0A) }
+                append(l, from: 0)
+            } else if !stack.isEmpty {
+                warnLine(n, "line has no colon and is not a property; skipped", "vcard.no-colon")
+            } else if !junkReported {
+                junkReported = true
+                out.append(.diagnostic(Diagnostic(
+                    severity: .warning, file: file, locator: Locator(line: n),
+                    message: "text outside any card skipped", code: "vcard.junk")))
+            }
+            return
+        }
+        flush()
+        start(l, n)
+    }
+
+    private static func isEndLine(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard l.count >= 9 else { return false }
+        let e = [UInt8]("END:VCARD".utf8)
+        for k in 0..<9 where l[k] & 0xDF != e[k] & 0xDF && !(e[k] == 0x3A && l[k] == 0x3A) { return false }
+        return true
+    }
+
+    /// `NAME:` or `NAME;` (with an optional group) at the start of the line.
+    private static func looksLikePropertyStart(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
+        var k = 0
+        while k < l.count {
+            let b = l[k]
+            let isNameChar = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E || b == 0x5F
+            if !isNameChar { return k > 0 && (b == 0x3A || b == 0x3B) }
+            k += 1
+        }
+        return false
+    }
+
+    private static func isBase64Line(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
+        let table = ValueCodec.base64Alphabet
+        for b in l where !(table[Int(b)] || b == 0x3D || b == 0x20 || b == 0x09) { return false }
+        return true
+    }
+
+    @inline(__always)
+    private func append(_ l: UnsafeBufferPointer<UInt8>, from: Int) {
+        guard !pendingOverflow else { return }
+        if pending.count + l.count - from > Self.maxLineBytes {
+            pendingOverflow = true
+            return
+        }
+        if from == 0 {
+            pending.append(contentsOf: l)
+        } else if from < l.count {
+            pending.append(contentsOf: UnsafeBufferPointer(rebasing: l[from...]))
+        }
+    }
+
+    private func start(_ l: UnsafeBufferPointer<UInt8>, _ n: Int) {
+        pending.removeAll(keepingCapacity: pending.capacity <= 1 << 20)
+        pendingOverflow = false
+        append(l, from: 0)
+        pendingLine = n
+        hasPending = true
+        // Look at the name and parameters (up to the first ':') for the
+        // transfer encoding, which changes how the following lines join.
+        pendingQP = false
+        pendingBase64 = false
+        var colon = 0
+        var semicolon = -1
+        while colon < l.count && l[colon] != 0x3A {
+            if l[colon] == 0x3B && semicolon < 0 { semicolon = colon }
+            colon += 1
+        }
+        pendingStructural = Self.startsWithCI(l, "BEGIN:") || Self.startsWithCI(l, "END:")
+        if semicolon >= 0 {
+            let params = UnsafeBufferPointer(rebasing: l[semicolon..<colon])
+            if Self.containsCI(params, "QUOTED-PRINTABLE") {
+                pendingQP = true
+            } else if Self.containsCI(params, "BASE64") || Self.containsCI(params, "ENCODING=B;")
+                || Self.endsWithCI(params, "ENCODING=B")
+            {
+                pendingBase64 = true
+            }
+        }
+    }
+
+    private static func startsWithCI(_ l: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard l.count >= n else { return false }
+        let p = s.utf8Start
+        for k in 0..<n where (l[k] | 0x20) != (p[k] | 0x20) { return false }
+        return true
+    }
+
+    private static func endsWithCI(_ l: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard l.count >= n else { return false }
+        let p = s.utf8Start
+        let off = l.count - n
+        for k in 0..<n where (l[off + k] | 0x20) != (p[k] | 0x20) { return false }
+        return true
+    }
+
+    private static func containsCI(_ l: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard l.count >= n else { return false }
+        let p = s.utf8Start
+        outer: for i in 0...(l.count - n) {
+            for k in 0..<n where (l[i + k] | 0x20) != (p[k] | 0x20) { continue outer }
+            return true
+        }
+        return false
+    }
+
+    private func flush() {
+        guard hasPending else { return }
+        hasPending = false
+        if pendingOverflow {
+            warnLine(pendingLine, "property longer than \(Self.maxLineBytes / 1024 / 1024) MB skipped", "vcard.too-long")
+            pendingOverflow = false
+            return
+        }
+        let parsed = pending.withUnsafeBufferPointer { ContentLineParser.parse($0, lineNumber: pendingLine) }
+        guard let p = parsed else {
+            warnLine(pendingLine, "line is not a property (no name or no colon); skipped", "vcard.syntax")
+            return
+        }
+        property(p)
+    }
+
+    /// Ends the input: the last property, then every open card.
+    func finish() {
+        flush()
+        while !stack.isEmpty { endCard(missingEnd: true) }
+    }
+
+    // MARK: - Properties → cards
+
+    private func warnLine(_ line: Int, _ message: String, _ code: String) {
+        let d = Diagnostic(severity: .warning, file: file, locator: Locator(line: line), message: message, code: code)
+        if !stack.isEmpty {
+            stack[stack.count - 1].builder.diagnostics.append(d)
+        } else {
+            out.append(.diagnostic(d))
+        }
+    }
+
+    private static func valueIs(_ p: VCardProperty, _ word: String) -> Bool {
+        var v = p.value[...]
+        while let f = v.first, isSpace(f) { v = v.dropFirst() }
+        while let l = v.last, isSpace(l) { v = v.dropLast() }
+        guard v.count == word.utf8.count else { return false }
+        return zip(v, word.utf8).allSatisfy { ($0 | 0x20) == ($1 | 0x20) }
+    }
+
+    private func property(_ p: VCardProperty) {
+        if p.kind == .begin && Self.valueIs(p, "VCARD") {
+            // A BEGIN inside an open card is a nested card (2.1 AGENT) when the
+            // card said AGENT or is 2.1; otherwise the open card lacks its END.
+            if let top = stack.last, !(top.awaitingAgent || top.isV21) || stack.count >= Self.maxDepth {
+                endCard(missingEnd: true)
+            }
+            beginCard(line: p.line, implicit: false)
+            return
+        }
+        if p.kind == .end && Self.valueIs(p, "VCARD") {
+            if stack.isEmpty {
+                out.append(.diagnostic(Diagnostic(
+                    severity: .note, file: file, locator: Locator(line: p.line),
+                    message: "END:VCARD without a card; ignored", code: "vcard.stray-end")))
+            } else {
+                endCard(missingEnd: false)
+            }
+            return
+        }
+        if stack.isEmpty {
+            beginCard(line: p.line, implicit: true)
+        }
+        let top = stack.count - 1
+        if p.kind == .version { stack[top].isV21 = Self.valueIs(p, "2.1") }
+        stack[top].awaitingAgent = p.kind == .agent && p.value.allSatisfy(Self.isSpace)
+        stack[top].bytes += p.value.count + 64
+        stack[top].builder.properties.append(p)
+        if stack[top].bytes > Self.maxCardBytes {
+            stack[top].builder.diagnostics.append(Diagnostic(
+                severity: .warning, file: file, locator: Locator(line: p.line),
+                message: "card larger than \(Self.maxCardBytes / 1024 / 1024) MB ended here", code: "vcard.too-large"))
+            endCard(missingEnd: false)
+        }
+    }
+
+    private func beginCard(line: Int, implicit: Bool) {
+        cardIndex += 1
+        var card = OpenCard(builder: CardBuilder(file: file, fallbackCharset: fallbackCharset), line: line, index: cardIndex)
+        if spareProperties.capacity > 0 {
+            swap(&card.builder.properties, &spareProperties)
+        } else {
+            card.builder.properties.reserveCapacity(16)
+        }
+        card.implicit = implicit
+        if let parent = stack.last, parent.awaitingAgent {
+            card.isAgent = true
+            stack[stack.count - 1].awaitingAgent = false
+        }
+        if implicit {
+            card.builder.diagnostics.append(Diagnostic(
+                severity: .warning, file: file, locator: Locator(line: line, record: cardIndex),
+                message: "properties without BEGIN:VCARD read as a card", code: "vcard.missing-begin"))
+        }
+        stack.append(card)
+    }
+
+    private func endCard(missingEnd: Bool) {
+        var card = stack.removeLast()
+        summary.recordsRead += 1
+        let locator = Locator(line: card.line, record: card.index)
+        var contact = card.builder.build()
+        if card.builder.properties.capacity <= 4096 {
+            card.builder.properties.removeAll(keepingCapacity: true)
+            swap(&card.builder.properties, &spareProperties)
+        }
+        for var d in card.builder.diagnostics {
+            if d.locator.record == nil { d.locator.record = card.index }
+            out.append(.diagnostic(d))
+        }
+        if missingEnd {
+            out.append(.diagnostic(Diagnostic(
+                severity: .warning, file: file, locator: locator,
+                message: "card has no END:VCARD; ended at the next card or the end of the input", code: "vcard.missing-end")))
+        }
+        let hasData = !contact.members.isEmpty || !contact.notes.isEmpty || contact.birthday != nil
+            || !contact.anniversaries.isEmpty || contact.photo != nil || !contact.related.isEmpty
+            || !contact.categories.isEmpty || contact.gender != nil
+            || contact.extensions.keys.contains { !Self.metadataKeys.contains($0.uppercased()) }
+        if !contact.hasIdentity && hasData {
+            out.append(.diagnostic(Diagnostic(
+                severity: .warning, file: file, locator: locator,
+                message: "card holds no name, e-mail, phone, address, organisation, URL or handle; kept for its other values",
+                code: "vcard.no-identity")))
+        }
+        guard contact.hasIdentity || hasData else {
+            summary.recordsRejected += 1
+            out.append(.diagnostic(Diagnostic(
+                severity: .error, file: file, locator: locator,
+                message: "card rejected: it holds no value that Kith can keep",
+                code: "vcard.empty-card")))
+            return
+        }
+        let uid = card.builder.uid
+        var idKey = uid
+        if let u = uid {
+            if seenUIDs.contains(u) { idKey = nil } else { seenUIDs.insert(u) }
+        }
+        contact.id = StableID.record(plugin: plugin, file: file, locator: locator, recordId: idKey)
+        contact.sources = [Provenance(plugin: plugin, file: file, locator: locator, recordId: uid)]
+        if card.isAgent, !stack.isEmpty {
+            stack[stack.count - 1].builder.agents.append(contact.name.displayName ?? contact.id)
+        }
+        out.append(.contact(contact))
+    }
+}

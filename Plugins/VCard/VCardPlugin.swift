@@ -1,0 +1,111 @@
+import Foundation
+public import KithModel
+public import KithPlugin
+
+/// vCard 2.1, 3.0 and 4.0, both ways (RFC 2426, RFC 6350 and the vendor
+/// dialects of Apple, Google, Outlook, Android, Evolution and Thunderbird).
+///
+/// Import options:
+/// - `charset=NAME`: the code page for 8-bit text that declares no charset
+///   and is not UTF-8 (default: the card's own declared charset, else a
+///   guess among Shift_JIS, Windows-1251 and Windows-1252, with a warning).
+///
+/// Export options:
+/// - `version=4.0` (default) or `version=3.0`.
+///
+/// Reading is streaming (card by card, memory flat) and never fails on a bad
+/// card: a bad property costs that property and a warning, a card without
+/// any usable value an error diagnostic. See `VCardWriter` for what writing
+/// produces.
+public struct VCardPlugin: Importer, Exporter {
+    public init() {}
+
+    public var descriptor: FormatDescriptor {
+        FormatDescriptor(
+            id: "vcard", name: "vCard 2.1/3.0/4.0",
+            summary: "address-book cards (Apple, Google, Outlook, Android, Thunderbird…); writes 4.0 or 3.0 (-O version=3.0)",
+            fileExtensions: ["vcf", "vcard"], mediaTypes: ["text/vcard", "text/x-vcard", "text/directory"],
+            capabilities: [.import, .export])
+    }
+
+    public func detect(_ probe: FormatProbe) -> Detection {
+        let ext = probe.fileExtension
+        let extFits = ext == "vcf" || ext == "vcard"
+        guard !probe.head.isEmpty else { return extFits ? .byExtension() : .no("empty") }
+        let text = probe.headText
+        guard let r = text.range(of: "BEGIN:VCARD", options: [.caseInsensitive]) else {
+            if extFits && (TextSniffer.contains(text, caseInsensitive: "\nFN:") || TextSniffer.contains(text, caseInsensitive: "VERSION:")) {
+                return .likely("vCard properties in a .\(ext) file")
+            }
+            return extFits ? .byExtension() : .no("no BEGIN:VCARD")
+        }
+        let before = text[..<r.lowerBound]
+        let onlyBlank = before.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\u{FEFF}" }
+        if onlyBlank { return .certain("starts with BEGIN:VCARD") }
+        return Detection(confidence: extFits ? 90 : 60, reason: "contains BEGIN:VCARD")
+    }
+
+    public func importRecords(
+        from source: ImportSource, options: PluginOptions, emit: (ImportEvent) throws -> Void
+    ) throws -> ImportSummary {
+        let stream = try source.openStream()
+        return try Self.importStream(stream, name: source.name, plugin: "vcard", options: options, emit: emit)
+    }
+
+    /// Reads vCard text from `stream`; shared with the jCard importer.
+    static func importStream(
+        _ stream: ByteStream, name: String, plugin: String, options: PluginOptions, emit: (ImportEvent) throws -> Void
+    ) throws -> ImportSummary {
+        if let cs = options["charset"], !Charsets.isKnown(cs) {
+            throw PluginError(.badOption, "unknown charset '\(cs)' in -O charset; use an IANA name such as windows-1252 or Shift_JIS")
+        }
+        let lines = PhysicalLines(stream: stream)
+        let session = VCardImportSession(file: name, plugin: plugin, fallbackCharset: options["charset"])
+        while lines.next({ session.physical($0, lines.lineNumber + 1) }) {
+            if !session.out.isEmpty {
+                for e in session.out { try emit(e) }
+                session.out.removeAll(keepingCapacity: true)
+            }
+        }
+        session.finish()
+        for e in session.out { try emit(e) }
+        return session.summary
+    }
+
+    public func makeWriter(to sink: ByteSink, options: PluginOptions) throws -> any RecordWriter {
+        let version: VCardWriter.Version
+        switch options["version"] ?? "4.0" {
+        case "4.0", "4": version = .v40
+        case "3.0", "3": version = .v30
+        case let other:
+            throw PluginError(.badOption, "unsupported vCard version '\(other)' for writing; use -O version=4.0 or -O version=3.0")
+        }
+        return VCardRecordWriter(sink: sink, writer: VCardWriter(version: version))
+    }
+}
+
+/// Streams contacts to a sink as vCard; other record kinds are skipped.
+final class VCardRecordWriter: RecordWriter {
+    private let sink: ByteSink
+    private var writer: VCardWriter
+
+    init(sink: ByteSink, writer: VCardWriter) {
+        self.sink = sink
+        self.writer = writer
+    }
+
+    func write(_ record: CanonicalRecord) throws {
+        guard case .contact(let c) = record else { return }
+        writer.append(c)
+        if writer.output.count >= 64 * 1024 {
+            try sink.write(writer.output)
+            writer.output.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func finish() throws {
+        try sink.write(writer.output)
+        writer.output.removeAll()
+        try sink.flush()
+    }
+}

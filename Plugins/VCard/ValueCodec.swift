@@ -1,0 +1,158 @@
+/// Byte-level value helpers: quoted-printable, base64, vCard text escapes.
+enum ValueCodec {
+    /// Decodes quoted-printable (`=XX`, soft breaks already joined by the
+    /// line reader). A malformed `=` is kept as it is; returns whether any was.
+    static func decodeQuotedPrintable(_ b: [UInt8]) -> (bytes: [UInt8], malformed: Bool) {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var malformed = false
+        var i = 0
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x41...0x46: c - 0x41 + 10
+            case 0x61...0x66: c - 0x61 + 10
+            default: nil
+            }
+        }
+        while i < b.count {
+            let c = b[i]
+            if c == 0x3D {
+                if i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
+                    out.append(h << 4 | l)
+                    i += 3
+                    continue
+                }
+                if i == b.count - 1 {  // trailing soft break
+                    i += 1
+                    continue
+                }
+                malformed = true
+            }
+            out.append(c)
+            i += 1
+        }
+        return (out, malformed)
+    }
+
+    static let base64Alphabet: [Bool] = {
+        var t = [Bool](repeating: false, count: 256)
+        for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(c)] = true }
+        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(c)] = true }
+        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(c)] = true }
+        t[Int(UInt8(ascii: "+"))] = true
+        t[Int(UInt8(ascii: "/"))] = true
+        t[Int(UInt8(ascii: "-"))] = true  // URL-safe alphabet, seen in the wild
+        t[Int(UInt8(ascii: "_"))] = true
+        return t
+    }()
+
+    /// What repairing base64 text found.
+    enum Base64Condition { case clean, repaired, broken }
+
+    /// Strips whitespace and fixes padding. `.broken` when characters outside
+    /// the alphabet occur or the length cannot be padded to whole bytes; the
+    /// text is then returned stripped but otherwise raw.
+    static func cleanBase64(_ b: [UInt8]) -> (text: [UInt8], condition: Base64Condition) {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var bad = false
+        var padding = 0
+        for c in b {
+            if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A { continue }
+            if c == 0x3D {
+                padding += 1
+                continue
+            }
+            if !base64Alphabet[Int(c)] || padding > 0 { bad = true }
+            out.append(c)
+        }
+        if bad { return (b.filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A) }, .broken) }
+        let rem = out.count % 4
+        if rem == 1 { return (b.filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A) }, .broken) }
+        let need = rem == 0 ? 0 : 4 - rem
+        for _ in 0..<need { out.append(0x3D) }
+        return (out, need == padding ? .clean : .repaired)
+    }
+
+    /// Decodes clean base64 text (see `cleanBase64`); nil when malformed.
+    static func decodeBase64(_ b: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count / 4 * 3)
+        var acc: UInt32 = 0
+        var bits = 0
+        for c in b {
+            let v: UInt32
+            switch c {
+            case 0x41...0x5A: v = UInt32(c - 0x41)
+            case 0x61...0x7A: v = UInt32(c - 0x61 + 26)
+            case 0x30...0x39: v = UInt32(c - 0x30 + 52)
+            case 0x2B, 0x2D: v = 62
+            case 0x2F, 0x5F: v = 63
+            case 0x3D: continue
+            default: return nil
+            }
+            acc = acc << 6 | v
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((acc >> UInt32(bits)) & 0xFF))
+            }
+        }
+        return out
+    }
+
+    /// Unescapes vCard text: `\n` `\N` → line break, `\\` `\,` `\;` `\:` →
+    /// the character; other backslashes are kept. vCard 2.1 only knows `\;`.
+    @inline(__always)
+    static func unescape(_ b: ArraySlice<UInt8>, v21: Bool) -> String {
+        if !b.contains(0x5C) { return String(decoding: b, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = b.startIndex
+        while i < b.endIndex {
+            let c = b[i]
+            if c == 0x5C && i + 1 < b.endIndex {
+                let n = b[i + 1]
+                if v21 {
+                    if n == 0x3B {
+                        out.append(n)
+                        i += 2
+                        continue
+                    }
+                } else {
+                    switch n {
+                    case 0x6E, 0x4E: out.append(0x0A); i += 2; continue
+                    case 0x5C, 0x2C, 0x3B, 0x3A: out.append(n); i += 2; continue
+                    default: break
+                    }
+                }
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Splits at unescaped `separator` (a backslash escapes the next byte).
+    @inline(__always)
+    static func split(_ b: [UInt8], separator: UInt8) -> [ArraySlice<UInt8>] {
+        var parts: [ArraySlice<UInt8>] = []
+        var start = 0
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == 0x5C {
+                i += 2
+                continue
+            }
+            if c == separator {
+                parts.append(b[start..<i])
+                start = i + 1
+            }
+            i += 1
+        }
+        parts.append(b[start..<min(b.count, max(start, b.count))])
+        return parts
+    }
+}
