@@ -232,13 +232,7 @@ public enum JSONLReader {
             if k.is("address") {
                 e.address = try c.readString()
                 saw = true
-            } else if k.is("labels") {
-                e.labels = try c.readStrings()
-            } else if k.is("preferred") {
-                e.preferred = try c.readBool()
-            } else if k.is("sourceRefs") {
-                e.sourceRefs = try c.readInts()
-            } else {
+            } else if try !sharedValueKey(k, &c, &e.labels, &e.preferred, &e.sourceRefs) {
                 _ = try c.skipValue()
             }
         }
@@ -256,13 +250,7 @@ public enum JSONLReader {
                 saw = true
             } else if k.is("e164") {
                 e.e164 = try c.readOptionalString()
-            } else if k.is("labels") {
-                e.labels = try c.readStrings()
-            } else if k.is("preferred") {
-                e.preferred = try c.readBool()
-            } else if k.is("sourceRefs") {
-                e.sourceRefs = try c.readInts()
-            } else {
+            } else if try !sharedValueKey(k, &c, &e.labels, &e.preferred, &e.sourceRefs) {
                 _ = try c.skipValue()
             }
         }
@@ -276,12 +264,8 @@ public enum JSONLReader {
     static func address(_ c: inout JSONCursor) throws(JSONLError) -> PostalAddress {
         var a = PostalAddress()
         try c.object { (c: inout JSONCursor, k) throws(JSONLError) in
-            if k.is("labels") {
-                a.labels = try c.readStrings()
-            } else if k.is("preferred") {
-                a.preferred = try c.readBool()
-            } else if k.is("sourceRefs") {
-                a.sourceRefs = try c.readInts()
+            if try sharedValueKey(k, &c, &a.labels, &a.preferred, &a.sourceRefs) {
+                return
             } else if k.is("poBox") {
                 a.poBox = try c.readOptionalString()
             } else if k.is("extended") {
@@ -303,6 +287,23 @@ public enum JSONLReader {
             }
         }
         return a
+    }
+
+    /// Reads a key every labelled value has (`labels`, `preferred`,
+    /// `sourceRefs`); false when `k` is none of them.
+    static func sharedValueKey(
+        _ k: JSONCursor.Key, _ c: inout JSONCursor, _ labels: inout [String], _ preferred: inout Bool, _ refs: inout [Int]
+    ) throws(JSONLError) -> Bool {
+        if k.is("labels") {
+            labels = try c.readStrings()
+        } else if k.is("preferred") {
+            preferred = try c.readBool()
+        } else if k.is("sourceRefs") {
+            refs = try c.readInts()
+        } else {
+            return false
+        }
+        return true
     }
 
     static func organization(_ c: inout JSONCursor) throws(JSONLError) -> Organization {
@@ -339,13 +340,7 @@ public enum JSONLReader {
                 if k.is("value") {
                     v.value = try c.readString()
                     saw = true
-                } else if k.is("labels") {
-                    v.labels = try c.readStrings()
-                } else if k.is("preferred") {
-                    v.preferred = try c.readBool()
-                } else if k.is("sourceRefs") {
-                    v.sourceRefs = try c.readInts()
-                } else {
+                } else if try !sharedValueKey(k, &c, &v.labels, &v.preferred, &v.sourceRefs) {
                     _ = try c.skipValue()
                 }
             }
