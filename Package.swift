@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // MARK: Core
@@ -24,11 +25,25 @@ let package = Package(
         .target(name: "KithPlugin", dependencies: ["KithModel"]),
         .target(name: "KithTestSupport", dependencies: ["KithModel", "KithPlugin"]),
 
+        // MARK: Matching and merging
+        // Google's libphonenumber (apt libphonenumber-dev) behind a C face.
+        .target(
+            name: "CPhoneNumber",
+            linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("stdc++")]
+        ),
+        .target(
+            name: "KithPipeline",
+            dependencies: [
+                "KithModel", "CPhoneNumber",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+
         // MARK: Format plugins
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
 
         // MARK: Umbrella and CLI
-        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
+        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithPipeline"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -43,6 +58,7 @@ let package = Package(
         .testTarget(name: "KithPluginTests", dependencies: ["KithPlugin", "KithTestSupport"]),
         .testTarget(name: "KithJSONTests", dependencies: ["KithJSON", "KithTestSupport"]),
         .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "Kith"]),
+        .testTarget(name: "KithPipelineTests", dependencies: ["KithPipeline", "KithModel"]),
     ]
 )
 
