@@ -12,7 +12,7 @@ struct KithCommand: ParsableCommand {
         commandName: "kith",
         abstract: "Read contacts and conversations from every export format into one clean set.",
         version: "0.1.0",
-        subcommands: [Formats.self, Convert.self]
+        subcommands: [Formats.self, Convert.self, Consolidate.self, Explain.self]
     )
 
     static func main() {

@@ -11,7 +11,7 @@ public enum MatchField: Int, CaseIterable, Sendable, CustomStringConvertible {
         switch self {
         case .given: ["missing", "exact", "nickname", "jaro-winkler ≥ 0.92", "jaro-winkler ≥ 0.80", "initial", "different"]
         case .family: ["missing", "exact", "jaro-winkler ≥ 0.92 or part", "jaro-winkler ≥ 0.80", "initial", "different"]
-        case .email: ["missing", "shared address", "shared role address", "near (typo or other domain)", "different"]
+        case .email: ["missing", "shared address", "shared role address", "near (one typo, same domain)", "different"]
         case .phone: ["missing", "same E.164", "same last nine digits", "one digit off", "different"]
         case .organization: ["missing", "exact", "similar", "different"]
         case .city: ["missing", "exact", "similar", "different"]
@@ -29,6 +29,15 @@ public enum MatchField: Int, CaseIterable, Sendable, CustomStringConvertible {
         switch self {
         case .given, .family, .email, .phone, .organization, .city, .postcode, .street, .birthDate, .identifier, .web: 1
         case .region: nil
+        }
+    }
+
+    /// Fields whose values identify one person (a mailbox, a number, an
+    /// official id, a URL) rather than describe many.
+    public var isIdentity: Bool {
+        switch self {
+        case .email, .phone, .identifier, .web: true
+        default: false
         }
     }
 
@@ -276,11 +285,10 @@ extension FeatureStore {
                     }
                 } else if level > 3, !emailIsRole[Int(i)], !emailIsRole[Int(j)] {
                     let li = emailLocal[Int(i)], lj = emailLocal[Int(j)]
-                    if li == lj && emailLocals.bytes[Int(li)].count >= 6 {
-                        level = 3
-                    } else if emailDomain[Int(i)] == emailDomain[Int(j)] {
+                    if emailDomain[Int(i)] == emailDomain[Int(j)] {
                         var p = emailLocals.bytes[Int(li)], q = emailLocals.bytes[Int(lj)]
-                        if p.count >= 5 && q.count >= 5 && StringSimilarity.jaroWinkler(&p, &q) >= 0.94 { level = 3 }
+                        if p.count >= 6 && q.count >= 6 && StringSimilarity.withinOneEdit(emailLocals.strings[Int(li)], emailLocals.strings[Int(lj)]) { level = 3 }
+                        _ = (p, q)
                     }
                 }
             }

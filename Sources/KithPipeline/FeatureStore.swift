@@ -59,6 +59,9 @@ struct FeatureStore: Sendable {
 
     var phones = Ragged<UInt64>()  // E.164 digits with a leading 1 (0 when unparsed)
     var phoneTails = Ragged<UInt64>()
+    /// E.164 digits (with a leading 1) of every phone of the contact, in its
+    /// order, 0 where unknown: for filling in the merged output.
+    var phoneByPosition = Ragged<UInt64>()
     var phoneCount: [UInt64: Int32] = [:]
     var tailCount: [UInt64: Int32] = [:]
     var phoneRecords = 0
@@ -131,13 +134,14 @@ struct FeatureStore: Sendable {
         if !eids.isEmpty { emailRecords += 1 }
         emails.append(contentsOf: eids)
 
-        var ps: [UInt64] = [], ts: [UInt64] = []
+        var ps: [UInt64] = [], ts: [UInt64] = [], all: [UInt64] = []
         for p in r.phones {
             var v: UInt64 = 0
             if let e = p.e164 {
                 v = 1
                 for b in e.utf8 where b >= 48 && b <= 57 { v = v &* 10 &+ UInt64(b - 48) }
             }
+            all.append(v)
             if v != 0 && ps.contains(v) { continue }
             if v == 0 && p.tail == 0 { continue }
             ps.append(v)
@@ -148,6 +152,7 @@ struct FeatureStore: Sendable {
         if !ps.isEmpty { phoneRecords += 1 }
         phones.append(contentsOf: ps)
         phoneTails.append(contentsOf: ts)
+        phoneByPosition.append(contentsOf: all)
 
         func single(_ s: String, _ interner: inout Interner, _ counts: inout [Int32], _ records: inout Int) -> Int32 {
             guard !s.isEmpty else { return -1 }

@@ -2,31 +2,28 @@ internal import Foundation
 
 /// A Fellegi-Sunter model: for every field and comparison level, how likely
 /// that level is between two records of the same person (`m`) and of
-/// different people (`u`), and the share of candidate pairs that match.
+/// different people (`u`), and how likely two records picked at random are
+/// the same person (the prior).
 ///
-/// Estimated without labels by expectation maximisation on the candidate
-/// pairs of the data at hand (``MatchModel/estimate(patterns:)``). A level's
-/// weight is `log2(m / u)`; the weight of exact agreement is further adjusted
-/// by how common the agreeing value is (a rare surname says more than
-/// "Smith"): `+ log2(typical / frequency)`, bounded.
+/// Estimated without labels on the data at hand: `m` by expectation
+/// maximisation over a sample of candidate pairs (where nearly all matches
+/// are), `u` from random record pairs (nearly all non-matches), the prior by
+/// maximum likelihood with `m` and `u` fixed. A level's weight is
+/// `log2(m / u)`. Exact agreement on a value is weighed by how common that
+/// value is (term frequency): `log2(m / p)` where `p` is the share of records
+/// holding the value, so a rare surname says more than "Smith".
 public struct MatchModel: Sendable {
-    /// Share of candidate pairs that are matches.
+    /// Probability that two records picked at random are the same person.
     public var prior: Double
     /// `m[field][level]`; level 0 (missing) unused.
     public var m: [[Double]]
     /// `u[field][level]`; level 0 (missing) unused.
     public var u: [[Double]]
-    /// Per field, the typical frequency of an exactly agreeing value among
-    /// non-matching candidate pairs: the centre of the term-frequency
-    /// adjustment.
-    public var typicalFrequency: [Double]
+    /// Per field, the smallest value share used for term-frequency weights
+    /// (one record's worth), so that a unique value cannot weigh without bound.
+    public var frequencyFloor: [Double]
     /// EM iterations run.
     public var iterations: Int
-
-    /// Largest term-frequency adjustment up (rare value) and down (common
-    /// value), in bits.
-    public static let tfMaxUp = 3.0
-    public static let tfMaxDown = 8.0
 
     /// The weight of `level` of `field`, in bits.
     public func weight(_ field: MatchField, _ level: Int) -> Double {
@@ -35,12 +32,31 @@ public struct MatchModel: Sendable {
     }
 
     /// The term-frequency adjustment for exact agreement on a value held by
-    /// the share `frequency` of records.
+    /// the share `frequency` of records: the difference between
+    /// `log2(m / frequency)` and the level's average weight.
+    ///
+    /// Identity fields (e-mail, phone, identifier, web) work differently: a
+    /// value held by a few records is what one person's duplicates look like,
+    /// so it keeps the level's full weight; only a value held by more than
+    /// ``recordsPerPerson`` records (a switchboard, a shared family or role
+    /// mailbox) is weighed down, by the share of records holding it beyond
+    /// that.
     public func tfAdjustment(_ field: MatchField, frequency: Double) -> Double {
-        let t = typicalFrequency[field.rawValue]
-        guard frequency > 0, t > 0 else { return 0 }
-        return min(Self.tfMaxUp, max(-Self.tfMaxDown, log2(t / frequency)))
+        guard frequency > 0, let l = field.termFrequencyLevel else { return 0 }
+        let floor = frequencyFloor[field.rawValue]
+        if field.isIdentity {
+            guard floor > 0 else { return 0 }
+            let excess = (frequency / floor - Self.recordsPerPerson) * floor
+            guard excess > u[field.rawValue][l] else { return 0 }
+            return log2(u[field.rawValue][l] / excess)
+        }
+        let p = max(frequency, floor)
+        return log2(m[field.rawValue][l] / p) - weight(field, l)
     }
+
+    /// How many records one person's duplicates may share an identity value
+    /// across before the value counts as shared by several people.
+    public static let recordsPerPerson = 4.0
 
     /// log2 of the prior odds.
     public var priorWeight: Double { log2(prior / (1 - prior)) }
@@ -118,25 +134,43 @@ public struct MatchModel: Sendable {
             if change < 1e-5 { break }
         }
         return MatchModel(
-            prior: prior, m: m, u: u, typicalFrequency: [Double](repeating: 0, count: fields.count), iterations: iterations)
+            prior: prior, m: m, u: u, frequencyFloor: [Double](repeating: 0, count: fields.count), iterations: iterations)
     }
 
-    /// Sets ``typicalFrequency`` from sampled comparisons: the geometric mean
-    /// frequency of exactly agreeing values, weighted by how likely each pair
-    /// is a non-match.
-    mutating func calibrateTermFrequencies(_ sample: [ComparisonVector]) {
-        var sum = [Double](repeating: 0, count: MatchField.count)
-        var mass = [Double](repeating: 0, count: MatchField.count)
-        let pw = priorWeight
-        for v in sample {
-            var w = pw
-            for f in MatchField.allCases { w += weight(f, Int(v.levels[f.rawValue])) }
-            let nonMatch = 1 - 1 / (1 + exp2(-w))
-            for f in MatchField.allCases where Int(v.levels[f.rawValue]) == f.termFrequencyLevel && v.frequency[f.rawValue] > 0 {
-                sum[f.rawValue] += nonMatch * log2(Double(v.frequency[f.rawValue]))
-                mass[f.rawValue] += nonMatch
+    /// Replaces `u` with level shares among random record pairs, less the
+    /// matches expected among them (`prior` × `m`), with a pseudo-count so
+    /// unseen levels are merely rare.
+    mutating func setU(fromRandom patterns: [SIMD16<UInt8>: Int], prior: Double) {
+        for f in MatchField.allCases {
+            var counts = [Double](repeating: 0, count: f.levels.count)
+            for (p, c) in patterns where p[f.rawValue] > 0 { counts[Int(p[f.rawValue])] += Double(c) }
+            let total = counts.reduce(0, +)
+            let pseudo = 0.5
+            var nonMatch = [Double](repeating: 0, count: counts.count)
+            for l in 1..<counts.count {
+                nonMatch[l] = max(0, counts[l] - prior * total * m[f.rawValue][l]) + pseudo
             }
+            let sum = nonMatch.reduce(0, +)
+            for l in 1..<counts.count { u[f.rawValue][l] = nonMatch[l] / sum }
         }
-        typicalFrequency = (0..<MatchField.count).map { mass[$0] > 1e-9 ? exp2(sum[$0] / mass[$0]) : 0 }
+    }
+
+    /// Sets the prior by maximum likelihood over candidate comparisons that
+    /// stand for `scale` times as many pairs, out of `totalPairs` in all.
+    mutating func estimatePrior(_ sample: [ComparisonVector], scale: Double, totalPairs: Double) {
+        guard totalPairs > 0, !sample.isEmpty else { return }
+        // Weights without the prior, once.
+        prior = 0.5
+        let weights = sample.map { score($0) }
+        prior = min(0.5, max(1e-12, Double(sample.count) * scale / totalPairs * 0.1))
+        for _ in 0..<100 {
+            let pw = priorWeight
+            var sum = 0.0
+            for w in weights { sum += 1 / (1 + exp2(-(w + pw))) }
+            let next = min(0.5, max(1e-12, sum * scale / totalPairs))
+            let done = abs(log2(next / prior)) < 1e-4
+            prior = next
+            if done { break }
+        }
     }
 }

@@ -166,12 +166,14 @@ public struct Matcher: Sendable {
         let step = max(1, Int((perRecord * Double(fs.count) / Double(target)).rounded(.up)))
         var counts: [SIMD16<UInt8>: Int] = [:]
         var sample: [ComparisonVector] = []
+        var sampledCandidates = 0
         for i in stride(from: 0, to: fs.count, by: step) {
             blocking.candidates(of: i, into: &buf)
             for j in buf {
                 let v = fs.compare(i, Int(j))
                 counts[v.levels, default: 0] += 1
-                if sample.count < 200_000 { sample.append(v) }
+                sampledCandidates += 1
+                if sample.count < 400_000 { sample.append(v) }
             }
         }
         let patterns = counts.sorted { a, b in
@@ -179,7 +181,44 @@ public struct Matcher: Sendable {
             return false
         }.map { ($0.key, $0.value) }
         var model = MatchModel.estimate(patterns: patterns)
-        model.calibrateTermFrequencies(sample)
+        model.frequencyFloor = [
+            fs.givenRecords, fs.familyRecords, fs.emailRecords, fs.phoneRecords, fs.orgRecords, fs.cityRecords,
+            fs.postcodeRecords, fs.streetRecords, fs.regionRecords, fs.birthRecords, fs.identRecords, fs.webRecords,
+        ].map { 1 / Double(max($0, 1)) }
+        // u from random pairs (deterministic).
+        let n = fs.count
+        var randomCounts: [SIMD16<UInt8>: Int] = [:]
+        if n >= 2 {
+            let allPairs = n * (n - 1) / 2
+            if allPairs <= 1_000_000 {
+                for i in 0..<n { for j in (i + 1)..<n { randomCounts[fs.compare(i, j).levels, default: 0] += 1 } }
+            } else {
+                var state: UInt64 = 0x2545_F491_4F6C_DD1D
+                func next() -> Int {
+                    state ^= state << 13
+                    state ^= state >> 7
+                    state ^= state << 17
+                    return Int(state % UInt64(n))
+                }
+                var k = 0
+                while k < 1_000_000 {
+                    let i = next(), j = next()
+                    if i == j { continue }
+                    randomCounts[fs.compare(i, j).levels, default: 0] += 1
+                    k += 1
+                }
+            }
+        }
+        let totalPairs = Double(n) * Double(n - 1) / 2
+        let scale = Double(sampledCandidates) / Double(max(sample.count, 1)) * Double(step)
+        // u and the prior depend on each other (random pairs hold a few
+        // matches); a few rounds settle both.
+        var prior = 0.0
+        for _ in 0..<4 {
+            model.setU(fromRandom: randomCounts, prior: prior)
+            model.estimatePrior(sample, scale: scale, totalPairs: totalPairs)
+            prior = model.prior
+        }
         return model
     }
 
@@ -305,8 +344,9 @@ public struct Matcher: Sendable {
                 continue
             }
             if ma.count + mb.count > 2 {
-                // The clusters must hold together: every cross pair free of hard
-                // conflicts and their mean weight at the merge threshold.
+                // The clusters must hold together: no cross pair in hard
+                // conflict, and, unless the link is very strong, the cross
+                // pairs on average more likely the same person than not.
                 var sum = 0.0
                 var ok = true
                 for a in ma {
@@ -318,7 +358,7 @@ public struct Matcher: Sendable {
                     }
                     if !ok { break }
                 }
-                if !ok || sum / Double(ma.count * mb.count) < mergeWeight / 2 {
+                if !ok || (w < strongWeight && sum / Double(ma.count * mb.count) < 0) {
                     suggest(p, "the clusters do not hold together (a weak link)")
                     stats.rejectedByGuard += 1
                     continue
