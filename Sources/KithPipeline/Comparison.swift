@@ -178,14 +178,22 @@ extension FeatureStore {
         let (sg, sgf) = compareGiven(g1, g2)
         let (sf, sff) = compareFamily(f1, f2)
         let straight = Self.rank(sg, given: true) + Self.rank(sf, given: false)
-        // Crossed: a's given against b's family and the other way round.
+        // Crossed: one side wrote given and family the other way round.
         if (g1 >= 0 && f2 >= 0) || (f1 >= 0 && g2 >= 0) {
-            let (cg, cgf) = compareFamilyLike(g1, f2)
-            let (cf, cff) = compareFamilyLike(f1, g2)
-            let crossed = Self.rank(cg, given: false) + Self.rank(cf, given: false)
-            if crossed > straight && crossed >= 6 {
-                // Map the family-style levels of the crossed given to given levels.
-                v[.given] = Self.familyToGiven(cg)
+            var best: (UInt8, Float, UInt8, Float)?
+            var bestRank = straight
+            for aSwapped in [true, false] {
+                // The pair compared as given names, and the pair as family names.
+                let (cg, cgf) = aSwapped ? compareGiven(f1, g2) : compareGiven(g1, f2)
+                let (cf, cff) = aSwapped ? compareFamilyLike(g1, f2) : compareFamilyLike(f1, g2)
+                let r = Self.rank(cg, given: true) + Self.rank(cf, given: false)
+                if r > bestRank && r >= 6 {
+                    bestRank = r
+                    best = (cg, cgf, cf, cff)
+                }
+            }
+            if let (cg, cgf, cf, cff) = best {
+                v[.given] = cg
                 v[.family] = cf
                 v.frequency[MatchField.given.rawValue] = cgf
                 v.frequency[MatchField.family.rawValue] = cff
@@ -199,17 +207,6 @@ extension FeatureStore {
         v.frequency[MatchField.family.rawValue] = sff
     }
 
-    private static func familyToGiven(_ l: UInt8) -> UInt8 {
-        switch l {
-        case 0: 0
-        case 1: 1
-        case 2: 3
-        case 3: 4
-        case 4: 5
-        default: 6
-        }
-    }
-
     private func isInitial(_ id: Int32) -> Bool { names.bytes[Int(id)].count == 1 }
 
     private func compareGiven(_ x: Int32, _ y: Int32) -> (UInt8, Float) {
@@ -218,7 +215,10 @@ extension FeatureStore {
         if ix || iy {
             return names.bytes[Int(x)][0] == names.bytes[Int(y)][0] ? (5, 0) : (6, 0)
         }
-        if x == y { return (1, Float(givenCount[Int(x)]) / Float(max(givenRecords, 1))) }
+        if x == y {
+            let n = Float(max(givenCount[Int(x)], familyCount[Int(x)]))
+            return (1, n / Float(max(givenRecords, 1)))
+        }
         if nicknamesMeet(x, y) { return (2, 0) }
         var bx = names.bytes[Int(x)], by = names.bytes[Int(y)]
         let s = StringSimilarity.jaroWinkler(&bx, &by)
@@ -228,14 +228,7 @@ extension FeatureStore {
     }
 
     private func nicknamesMeet(_ x: Int32, _ y: Int32) -> Bool {
-        let ga = nickGroups[Int(x)], gb = nickGroups[Int(y)]
-        guard !ga.isEmpty, !gb.isEmpty else { return false }
-        var i = 0, j = 0
-        while i < ga.count && j < gb.count {
-            if ga[i] == gb[j] { return true }
-            if ga[i] < gb[j] { i += 1 } else { j += 1 }
-        }
-        return false
+        nicknames.equivalent(names.strings[Int(x)], names.strings[Int(y)])
     }
 
     private func compareFamily(_ x: Int32, _ y: Int32) -> (UInt8, Float) {

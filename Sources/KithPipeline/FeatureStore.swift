@@ -45,6 +45,8 @@ struct FeatureStore: Sendable {
     var familyRecords = 0
     /// Per name id: its nickname groups.
     var nickGroups: [[Int32]] = []
+    /// The nickname table.
+    var nicknames = NicknameTable(lines: "")
     /// Per name id: the smallest nickname group (as -2 - group) or the id itself.
     var canonicalGiven: [Int32] = []
 
@@ -105,9 +107,8 @@ struct FeatureStore: Sendable {
             guard !s.isEmpty else { return -1 }
             let id = names.intern(s)
             if Int(id) == nickGroups.count {
-                let g = nicknames.groups(of: s)
-                nickGroups.append(g)
-                canonicalGiven.append(g.first.map { -2 - $0 } ?? id)
+                nickGroups.append(nicknames.groups(of: s))
+                canonicalGiven.append(nicknames.canonical(s).map { -2 - $0 } ?? id)
                 givenCount.append(0)
                 familyCount.append(0)
             }

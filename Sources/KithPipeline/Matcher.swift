@@ -135,6 +135,7 @@ public struct Matcher: Sendable {
     func buildFeatures(_ contacts: [Contact]) -> FeatureStore {
         let normalizer = RecordNormalizer(defaultRegion: options.defaultRegion, nicknames: nicknames)
         var fs = FeatureStore()
+        fs.nicknames = nicknames
         let chunk = 16_384
         var startIndex = 0
         let threads = threadCount
@@ -228,6 +229,10 @@ public struct Matcher: Sendable {
         var weight: Float
         var conflict: Bool
     }
+
+    /// Evidence (bits, prior excluded) against two records so strong that no
+    /// chain of other links may put them in one cluster.
+    static let vetoEvidence = 10.0
 
     /// A hard conflict: both records hold a given name, birth date or
     /// identifier and they clearly differ.
@@ -345,20 +350,22 @@ public struct Matcher: Sendable {
             }
             if ma.count + mb.count > 2 {
                 // The clusters must hold together: no cross pair in hard
-                // conflict, and, unless the link is very strong, the cross
-                // pairs on average more likely the same person than not.
+                // conflict or with strong evidence against (beyond the
+                // prior), and, unless the link is very strong, the cross
+                // pairs' evidence on average for.
                 var sum = 0.0
                 var ok = true
+                let pw = model.priorWeight
                 for a in ma {
                     for b in mb {
                         let v = fs.compare(Int(a), Int(b))
                         let cw = model.score(v)
-                        if Self.hasConflict(v) && cw < strongWeight { ok = false; break }
-                        sum += cw
+                        if (Self.hasConflict(v) || cw - pw < -Self.vetoEvidence) && cw < strongWeight { ok = false; break }
+                        sum += cw - pw
                     }
                     if !ok { break }
                 }
-                if !ok || (w < strongWeight && sum / Double(ma.count * mb.count) < 0) {
+                if !ok || (w < strongWeight && sum < 0) {
                     suggest(p, "the clusters do not hold together (a weak link)")
                     stats.rejectedByGuard += 1
                     continue

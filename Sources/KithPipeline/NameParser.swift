@@ -89,7 +89,10 @@ public enum NameParser {
 
     /// Folds and tokenises, dropping prefixes, suffixes and notes.
     static func clean(_ text: String) -> [String] {
-        var tokens = TextFolding.tokens(stripBracketed(text))
+        // Words are split at white space only, so "Robinson-King" stays one
+        // (folded to "robinson king").
+        var tokens = stripBracketed(text).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
+            .map { TextFolding.fold($0) }.filter { !$0.isEmpty }
         while tokens.count > 1, prefixes.contains(tokens[0]) { tokens.removeFirst() }
         while tokens.count > 1, let last = tokens.last, suffixes.contains(last) || annotations.contains(last) {
             tokens.removeLast()

@@ -3,21 +3,23 @@
 ///
 /// Built from the bundled English table (the Apache-2.0 `nicknames` dataset,
 /// see NOTICE.md) plus a short list of common non-English pairs written for
-/// Kith. Every formal name is a group; a name belongs to its own group (if
-/// formal) and to the groups of every formal name it is a nickname of. Two
-/// names are equivalent when their groups meet.
+/// Kith. Two names are equivalent when one lists the other, or when both are
+/// listed under a common name longer than either (Kate and Katie under
+/// Katherine). Two formal names that merely share a nickname (Robert and
+/// William, both "Bill") are not equivalent.
 public struct NicknameTable: Sendable {
-    private var groups: [String: [Int32]] = [:]
+    private var direct: [String: Set<String>] = [:]
+    private var parents: [String: [Int32]] = [:]
+    private var groupNames: [String] = []
 
     /// Builds a table from lines "formal:nick nick …" (folded, lower case).
     public init(lines: String) {
-        var next: Int32 = 0
         var groupOf: [String: Int32] = [:]
         func group(_ formal: String) -> Int32 {
             if let g = groupOf[formal] { return g }
-            let g = next
-            next += 1
+            let g = Int32(groupNames.count)
             groupOf[formal] = g
+            groupNames.append(formal)
             return g
         }
         for line in lines.split(separator: "\n") {
@@ -25,29 +27,37 @@ public struct NicknameTable: Sendable {
             let formal = TextFolding.fold(line[..<colon])
             guard !formal.isEmpty else { continue }
             let g = group(formal)
-            add(formal, g)
+            parents[formal, default: []].append(g)
             for nick in line[line.index(after: colon)...].split(separator: " ") {
-                add(TextFolding.fold(nick), g)
+                let n = TextFolding.fold(nick)
+                guard !n.isEmpty, n != formal else { continue }
+                direct[n, default: []].insert(formal)
+                direct[formal, default: []].insert(n)
+                if formal.count > n.count { parents[n, default: []].append(g) }
             }
         }
-        for (name, list) in groups { groups[name] = Array(Set(list)).sorted() }
-    }
-
-    private mutating func add(_ name: String, _ g: Int32) {
-        guard !name.isEmpty else { return }
-        groups[name, default: []].append(g)
+        for (name, list) in parents { parents[name] = Array(Set(list)).sorted() }
     }
 
     /// The shared table: the English dataset plus Kith's own additions.
     public static let standard = NicknameTable(lines: englishData + "\n" + additions)
 
-    /// The groups of a folded given name (empty when the name is unknown).
-    public func groups(of folded: String) -> [Int32] { groups[folded] ?? [] }
+    /// The groups (longer formal names, and the name itself when formal) a
+    /// folded given name belongs to, sorted; empty when unknown.
+    public func groups(of folded: String) -> [Int32] { parents[folded] ?? [] }
+
+    /// A key shared by a name and its nicknames, for blocking: the longest
+    /// formal name the name belongs to (ties to the first listed), or nil.
+    public func canonical(_ folded: String) -> Int32? {
+        guard let gs = parents[folded], !gs.isEmpty else { return nil }
+        return gs.max { (groupNames[Int($0)].count, -$0) < (groupNames[Int($1)].count, -$1) }
+    }
 
     /// True when two folded given names are nickname-equivalent.
     public func equivalent(_ a: String, _ b: String) -> Bool {
         if a == b { return true }
-        guard let ga = groups[a], let gb = groups[b] else { return false }
+        if let d = direct[a], d.contains(b) { return true }
+        guard let ga = parents[a], let gb = parents[b] else { return false }
         var i = 0, j = 0
         while i < ga.count && j < gb.count {
             if ga[i] == gb[j] { return true }
