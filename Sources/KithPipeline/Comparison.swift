@@ -93,7 +93,7 @@ extension FeatureStore {
             var bx = interner.bytes[Int(x)], by = interner.bytes[Int(y)]
             let s = StringSimilarity.jaroWinkler(&bx, &by)
             let last = UInt8(f.levels.count - 1)
-            if s >= near || (f == .organization && tokenContained(interner.strings[Int(x)], interner.strings[Int(y)])) {
+            if s >= near || (f == .organization && tokenContained(bx, by)) {
                 v[f] = 2
             } else if let far, s >= far {
                 v[f] = 3
@@ -153,10 +153,16 @@ extension FeatureStore {
         return v
     }
 
-    private func tokenContained(_ a: String, _ b: String) -> Bool {
+    /// One organisation name is the other's first or last words, or both
+    /// are the same letters spaced differently.
+    private func tokenContained(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         let (s, l) = a.count < b.count ? (a, b) : (b, a)
         guard s.count >= 3 else { return false }
-        return l.hasPrefix(s + " ") || l.hasSuffix(" " + s) || l.replacing(" ", with: "") == s.replacing(" ", with: "")
+        if l.count > s.count {
+            if l[s.count] == 32 && l.starts(with: s) { return true }
+            if l[l.count - s.count - 1] == 32 && l.suffix(s.count).elementsEqual(s) { return true }
+        }
+        return l.lazy.filter { $0 != 32 }.elementsEqual(s.lazy.filter { $0 != 32 })
     }
 
     // MARK: Names
@@ -179,7 +185,7 @@ extension FeatureStore {
         let (sf, sff) = compareFamily(f1, f2)
         let straight = Self.rank(sg, given: true) + Self.rank(sf, given: false)
         // Crossed: one side wrote given and family the other way round.
-        if (g1 >= 0 && f2 >= 0) || (f1 >= 0 && g2 >= 0) {
+        if straight < 6 && ((g1 >= 0 && f2 >= 0) || (f1 >= 0 && g2 >= 0)) {
             var best: (UInt8, Float, UInt8, Float)?
             var bestRank = straight
             for aSwapped in [true, false] {
@@ -228,7 +234,8 @@ extension FeatureStore {
     }
 
     private func nicknamesMeet(_ x: Int32, _ y: Int32) -> Bool {
-        nicknames.equivalent(names.strings[Int(x)], names.strings[Int(y)])
+        let ga = nickGroups[Int(x)], gb = nickGroups[Int(y)]
+        return !ga.isEmpty && !gb.isEmpty && NicknameTable.meet(ga, gb)
     }
 
     private func compareFamily(_ x: Int32, _ y: Int32) -> (UInt8, Float) {
@@ -247,13 +254,13 @@ extension FeatureStore {
             return (1, n / Float(max(familyRecords, 1)))
         }
         // "stanomore schneider" = "stanomoreschneider"; "garcia lopez" ⊃ "garcia".
-        let sx = bx.filter { $0 != 32 }, sy = by.filter { $0 != 32 }
-        if sx == sy { return (1, 0) }
-        if bx.contains(32) || by.contains(32) {
+        let spaced = bx.contains(32) || by.contains(32)
+        var ax = spaced ? bx.filter { $0 != 32 } : bx, ay = spaced ? by.filter { $0 != 32 } : by
+        if spaced && ax == ay { return (1, 0) }
+        if spaced {
             let tx = names.strings[Int(x)].split(separator: " "), ty = names.strings[Int(y)].split(separator: " ")
             if tx.contains(where: { t in t.count > 2 && ty.contains(t) }) { return (2, 0) }
         }
-        var ax = sx, ay = sy
         let s = StringSimilarity.jaroWinkler(&ax, &ay)
         if s >= 0.92 { return (2, 0) }
         if s >= 0.80 { return (3, 0) }

@@ -108,6 +108,8 @@ extension MatchResult {
     /// The model's weights per field and level, as text.
     public func describeModel() -> String {
         var s = String(format: "prior: %.3g that two random records match (%+.2f bits); EM iterations: %d\n", model.prior, model.priorWeight, model.iterations)
+        s += "timings:" + stats.seconds.sorted { $0.key < $1.key }.map { " " + $0.key + String(format: " %.2fs", $0.value) }.joined() + "\n"
+        s += "candidate pairs \(stats.candidatePairs), blocks \(stats.blocks), kept \(stats.pairsAboveReview), merges \(stats.merged), guarded \(stats.rejectedByGuard)\n"
         for f in MatchField.allCases {
             s += "  \(f):"
             for l in 1..<f.levels.count {

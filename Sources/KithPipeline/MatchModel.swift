@@ -140,6 +140,12 @@ public struct MatchModel: Sendable {
     /// Replaces `u` with level shares among random record pairs, less the
     /// matches expected among them (`prior` × `m`), with a pseudo-count so
     /// unseen levels are merely rare.
+    ///
+    /// Agreement on an identity field (a shared mailbox or number) between
+    /// different people is usually too rare to measure in a sample; then it
+    /// is bounded by `1 / (identityCollisionFactor × records holding the
+    /// field)`, which keeps one shared personal address worth the same at
+    /// any input size.
     mutating func setU(fromRandom patterns: [SIMD16<UInt8>: Int], prior: Double) {
         for f in MatchField.allCases {
             var counts = [Double](repeating: 0, count: f.levels.count)
@@ -148,12 +154,21 @@ public struct MatchModel: Sendable {
             let pseudo = 0.5
             var nonMatch = [Double](repeating: 0, count: counts.count)
             for l in 1..<counts.count {
-                nonMatch[l] = max(0, counts[l] - prior * total * m[f.rawValue][l]) + pseudo
+                nonMatch[l] = max(0, counts[l] - prior * total * m[f.rawValue][l])
             }
-            let sum = nonMatch.reduce(0, +)
-            for l in 1..<counts.count { u[f.rawValue][l] = nonMatch[l] / sum }
+            let sum = nonMatch.reduce(0, +) + pseudo * Double(counts.count - 1)
+            for l in 1..<counts.count {
+                if f.isIdentity && l < counts.count - 1 && nonMatch[l] < 3 && frequencyFloor[f.rawValue] > 0 {
+                    u[f.rawValue][l] = frequencyFloor[f.rawValue] / Self.identityCollisionFactor
+                } else {
+                    u[f.rawValue][l] = (nonMatch[l] + pseudo) / sum
+                }
+            }
         }
     }
+
+    /// See ``setU(fromRandom:prior:)``.
+    public static let identityCollisionFactor = 64.0
 
     /// Sets the prior by maximum likelihood over candidate comparisons that
     /// stand for `scale` times as many pairs, out of `totalPairs` in all.

@@ -144,10 +144,16 @@ public struct Matcher: Sendable {
             let n = end - startIndex
             let parts = min(threads, max(1, n / 512))
             let s = startIndex
+            let t0 = Date()
             let pieces = parallelMap(parts) { p in
-                (n * p / parts..<n * (p + 1) / parts).map { normalizer.normalize(contacts[s + $0]) }
+                var cache = RecordNormalizer.PhoneCache()
+                return (n * p / parts..<n * (p + 1) / parts).map { normalizer.normalize(contacts[s + $0], phoneCache: &cache) }
             }
+            let t1 = Date()
             for records in pieces { for r in records { fs.append(r, nicknames: nicknames) } }
+            if ProcessInfo.processInfo.environment["KITH_DEBUG"] != nil {
+                print("chunk normalise \(t1.timeIntervalSince(t0)) append \(Date().timeIntervalSince(t1))")
+            }
             startIndex = end
         }
         return fs
@@ -191,10 +197,19 @@ public struct Matcher: Sendable {
         var randomCounts: [SIMD16<UInt8>: Int] = [:]
         if n >= 2 {
             let allPairs = n * (n - 1) / 2
-            if allPairs <= 1_000_000 {
-                for i in 0..<n { for j in (i + 1)..<n { randomCounts[fs.compare(i, j).levels, default: 0] += 1 } }
-            } else {
-                var state: UInt64 = 0x2545_F491_4F6C_DD1D
+            let parts = 8
+            let wanted = 300_000
+            let pieces: [[SIMD16<UInt8>: Int]] = parallelMap(parts) { part in
+                var counts: [SIMD16<UInt8>: Int] = [:]
+                if allPairs <= wanted {
+                    var i = part
+                    while i < n {
+                        for j in (i + 1)..<n { counts[fs.compare(i, j).levels, default: 0] += 1 }
+                        i += parts
+                    }
+                    return counts
+                }
+                var state: UInt64 = 0x2545_F491_4F6C_DD1D &+ UInt64(part) &* 0x9E37_79B9_7F4A_7C15
                 func next() -> Int {
                     state ^= state << 13
                     state ^= state >> 7
@@ -202,14 +217,17 @@ public struct Matcher: Sendable {
                     return Int(state % UInt64(n))
                 }
                 var k = 0
-                while k < 1_000_000 {
+                while k < wanted / parts {
                     let i = next(), j = next()
                     if i == j { continue }
-                    randomCounts[fs.compare(i, j).levels, default: 0] += 1
+                    counts[fs.compare(i, j).levels, default: 0] += 1
                     k += 1
                 }
+                return counts
             }
+            for piece in pieces { randomCounts.merge(piece, uniquingKeysWith: +) }
         }
+        model.setU(fromRandom: randomCounts, prior: 0)
         let totalPairs = Double(n) * Double(n - 1) / 2
         let scale = Double(sampledCandidates) / Double(max(sample.count, 1)) * Double(step)
         // u and the prior depend on each other (random pairs hold a few

@@ -8,18 +8,26 @@
 /// Katherine). Two formal names that merely share a nickname (Robert and
 /// William, both "Bill") are not equivalent.
 public struct NicknameTable: Sendable {
-    private var direct: [String: Set<String>] = [:]
+    /// Per name: the groups it belongs to, sorted. A formal name is a group
+    /// holding itself and its shorter nicknames; a formal name listed as a
+    /// nickname of a name no longer than itself (Robert under Bill) shares a
+    /// group of two with it.
+    private var groups: [String: [Int32]] = [:]
+    /// Per name: the formal names longer than it (or itself) it belongs to.
     private var parents: [String: [Int32]] = [:]
     private var groupNames: [String] = []
 
     /// Builds a table from lines "formal:nick nick …" (folded, lower case).
     public init(lines: String) {
         var groupOf: [String: Int32] = [:]
+        func newGroup(_ name: String) -> Int32 {
+            groupNames.append(name)
+            return Int32(groupNames.count - 1)
+        }
         func group(_ formal: String) -> Int32 {
             if let g = groupOf[formal] { return g }
-            let g = Int32(groupNames.count)
+            let g = newGroup(formal)
             groupOf[formal] = g
-            groupNames.append(formal)
             return g
         }
         for line in lines.split(separator: "\n") {
@@ -27,24 +35,31 @@ public struct NicknameTable: Sendable {
             let formal = TextFolding.fold(line[..<colon])
             guard !formal.isEmpty else { continue }
             let g = group(formal)
+            groups[formal, default: []].append(g)
             parents[formal, default: []].append(g)
             for nick in line[line.index(after: colon)...].split(separator: " ") {
                 let n = TextFolding.fold(nick)
                 guard !n.isEmpty, n != formal else { continue }
-                direct[n, default: []].insert(formal)
-                direct[formal, default: []].insert(n)
-                if formal.count > n.count { parents[n, default: []].append(g) }
+                if formal.count > n.count {
+                    groups[n, default: []].append(g)
+                    parents[n, default: []].append(g)
+                } else {
+                    let pair = newGroup(formal)
+                    groups[n, default: []].append(pair)
+                    groups[formal, default: []].append(pair)
+                }
             }
         }
+        for (name, list) in groups { groups[name] = Array(Set(list)).sorted() }
         for (name, list) in parents { parents[name] = Array(Set(list)).sorted() }
     }
 
     /// The shared table: the English dataset plus Kith's own additions.
     public static let standard = NicknameTable(lines: englishData + "\n" + additions)
 
-    /// The groups (longer formal names, and the name itself when formal) a
-    /// folded given name belongs to, sorted; empty when unknown.
-    public func groups(of folded: String) -> [Int32] { parents[folded] ?? [] }
+    /// The groups a folded given name belongs to, sorted; empty when unknown.
+    /// Two names are equivalent when their groups meet.
+    public func groups(of folded: String) -> [Int32] { groups[folded] ?? [] }
 
     /// A key shared by a name and its nicknames, for blocking: the longest
     /// formal name the name belongs to (ties to the first listed), or nil.
@@ -56,8 +71,12 @@ public struct NicknameTable: Sendable {
     /// True when two folded given names are nickname-equivalent.
     public func equivalent(_ a: String, _ b: String) -> Bool {
         if a == b { return true }
-        if let d = direct[a], d.contains(b) { return true }
-        guard let ga = parents[a], let gb = parents[b] else { return false }
+        guard let ga = groups[a], let gb = groups[b] else { return false }
+        return Self.meet(ga, gb)
+    }
+
+    /// True when two sorted lists share an element.
+    static func meet(_ ga: [Int32], _ gb: [Int32]) -> Bool {
         var i = 0, j = 0
         while i < ga.count && j < gb.count {
             if ga[i] == gb[j] { return true }

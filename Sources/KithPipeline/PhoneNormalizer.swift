@@ -27,7 +27,10 @@ public enum PhoneNormalizer {
     public static func normalize(_ raw: String, defaultRegion: String, hints: [String] = []) -> NormalizedPhone {
         var firstReading: (String, String, Bool)?
         var tried = Set<String>()
-        for region in hints + [defaultRegion] where !region.isEmpty && tried.insert(region).inserted {
+        // A number written with its country code needs no region.
+        let international = raw.utf8.first(where: { $0 != 32 && $0 != 9 && $0 != 40 }) == UInt8(ascii: "+")
+        let regions = international ? [defaultRegion] : hints + [defaultRegion]
+        for region in regions where !region.isEmpty && tried.insert(region).inserted {
             guard let (e164, ext, status) = parse(raw, region: region) else { continue }
             if status == KITH_PHONE_VALID {
                 return NormalizedPhone(e164: e164, extensionDigits: ext, isValid: true, tail: tailDigits(e164))

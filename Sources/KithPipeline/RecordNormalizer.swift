@@ -72,6 +72,36 @@ public struct RecordNormalizer: Sendable {
 
     /// Normalises one contact.
     public func normalize(_ c: Contact) -> NormalizedRecord {
+        var cache = PhoneCache()
+        return normalize(c, phoneCache: &cache)
+    }
+
+    /// Remembers parsed numbers: the same text with the same hints parses
+    /// the same way, and exports repeat numbers (switchboards, duplicates).
+    struct PhoneCache {
+        var entries: [String: NormalizedPhone] = [:]
+        var regions: [String: String] = [:]
+
+        mutating func normalize(_ raw: String, defaultRegion: String, hints: [String]) -> NormalizedPhone {
+            let key = hints.isEmpty ? raw : raw + "\u{1F}" + hints.joined(separator: ",")
+            if let hit = entries[key] { return hit }
+            if entries.count > 200_000 { entries.removeAll(keepingCapacity: true) }
+            let v = PhoneNormalizer.normalize(raw, defaultRegion: defaultRegion, hints: hints)
+            entries[key] = v
+            return v
+        }
+
+        mutating func region(of e164: String) -> String? {
+            if let r = regions[e164] { return r.isEmpty ? nil : r }
+            let r = PhoneNormalizer.region(ofE164: e164)
+            if regions.count > 200_000 { regions.removeAll(keepingCapacity: true) }
+            regions[e164] = r ?? ""
+            return r
+        }
+    }
+
+    /// Normalises one contact, parsing phone numbers through `phoneCache`.
+    func normalize(_ c: Contact, phoneCache: inout PhoneCache) -> NormalizedRecord {
         var name = NameParser.parse(c.name)
         if name.isEmpty, let nick = c.nicknames.first { name = NameParser.parseFormatted(nick) }
         let emails = c.emails.compactMap { EmailNormalizer.normalize($0.address) }
@@ -84,15 +114,15 @@ public struct RecordNormalizer: Sendable {
         var phones: [NormalizedPhone] = []
         for p in c.phones {
             if let e164 = p.e164, e164.hasPrefix("+") {
-                phones.append(PhoneNormalizer.normalize(e164, defaultRegion: defaultRegion, hints: []))
+                phones.append(phoneCache.normalize(e164, defaultRegion: defaultRegion, hints: []))
                 continue
             }
             // A number written internationally in the same record is the best hint.
             var local = hints
             for q in phones where q.isValid {
-                if let e = q.e164, let r = PhoneNormalizer.region(ofE164: e) { local.insert(r, at: 0) }
+                if let e = q.e164, let r = phoneCache.region(of: e), !local.contains(r) { local.insert(r, at: 0) }
             }
-            phones.append(PhoneNormalizer.normalize(p.raw, defaultRegion: defaultRegion, hints: local))
+            phones.append(phoneCache.normalize(p.raw, defaultRegion: defaultRegion, hints: local))
         }
         let org = c.organizations.first { !($0.name ?? "").isEmpty }?.name.map(Self.foldOrganization) ?? ""
         let address = c.addresses.first { !$0.isEmpty }
