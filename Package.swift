@@ -18,12 +18,35 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: Core
         .target(name: "KithModel"),
         .target(name: "KithPlugin", dependencies: ["KithModel"]),
         .target(name: "KithTestSupport", dependencies: ["KithModel", "KithPlugin"]),
+
+        // MARK: Matching and merging
+        // Google's libphonenumber (apt libphonenumber-dev) behind a C face.
+        .target(
+            name: "CPhoneNumber",
+            linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("stdc++")]
+        ),
+        .target(
+            name: "KithPipeline",
+            dependencies: [
+                "KithModel", "CPhoneNumber",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+
+        // MARK: The store (SQLite through GRDB; apt libsqlite3-dev)
+        .target(
+            name: "KithStore",
+            dependencies: [
+                "KithModel", "KithPlugin", "KithJSON", "KithPipeline", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
 
         // MARK: Format plugins
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
@@ -33,11 +56,13 @@ let package = Package(
         .target(name: "KithExternal", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
 
         // MARK: Umbrella and CLI
-        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard", "KithExternal"]),
+        .target(
+            name: "Kith",
+            dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard", "KithExternal", "KithPipeline", "KithStore"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
-                "Kith",
+                "Kith", "KithPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,7 +78,10 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "KithVCardTests", dependencies: ["KithVCard", "KithTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "InProcessPluginExample", "Kith"]),
+        .testTarget(
+            name: "KithCLITests",
+            dependencies: ["KithCLI", "InProcessPluginExample", "Kith", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "KithStoreTests", dependencies: ["KithStore", "KithModel", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
 

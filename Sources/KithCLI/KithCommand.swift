@@ -12,7 +12,10 @@ struct KithCommand: ParsableCommand {
         commandName: "kith",
         abstract: "Read contacts and conversations from every export format into one clean set.",
         version: "0.1.0",
-        subcommands: [Formats.self, Convert.self]
+        subcommands: [
+            Formats.self, Convert.self, Consolidate.self, Explain.self, Import.self, Review.self, Link.self, Unlink.self,
+            Split.self, Show.self, Export.self, Stats.self,
+        ]
     )
 
     static func main() {
@@ -27,6 +30,10 @@ struct KithCommand: ParsableCommand {
                 Foundation.exit(0)
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+            if let failure = error as? CLIFailure {
+                FileHandle.standardError.write(Data("kith: error: \(failure.message)\n".utf8))
+                Foundation.exit(1)
+            }
             if let usage = error as? UsageError {
                 FileHandle.standardError.write(Data("kith: error: \(usage.description)\n".utf8))
                 Foundation.exit(2)

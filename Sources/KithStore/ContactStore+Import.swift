@@ -129,14 +129,17 @@ public final class ImportWriter {
             sources = i.sources
         case .diagnostic: return
         }
-        var key = Self.recordKey(record, sources: sources)
+        let positionless = Self.positionlessHash(record)
+        var key = Self.recordKey(sources: sources, positionlessHash: positionless)
         if !seenKeys.insert(key).inserted {
             var n = 2
             while !seenKeys.insert("\(key)#\(n)").inserted { n += 1 }
             key = "\(key)#\(n)"
         }
         let body = ContactStore.encode(record)
-        let bodyHash = StableID.hash(body)
+        // Compared without the record's position: a record that only moved
+        // in its file is unchanged (its stored body still takes the new place).
+        let bodyHash = positionless
         let existing = try Row.fetchOne(
             db, sql: "SELECT id, bodyHash, state FROM record WHERE sourceId = ? AND recordKey = ?", arguments: [sourceId, key])
         if let existing {
@@ -144,7 +147,8 @@ public final class ImportWriter {
             let oldHash: String = existing["bodyHash"]
             let state: String = existing["state"]
             if oldHash == bodyHash && state == "active" {
-                try db.execute(sql: "UPDATE record SET lastSeen = ?, lastImport = ? WHERE id = ?", arguments: [now, generation, id])
+                try db.execute(sql: "UPDATE record SET body = ?, lastSeen = ?, lastImport = ? WHERE id = ?",
+                    arguments: [body, now, generation, id])
                 report.recordsUnchanged += 1
                 return
             }
@@ -183,8 +187,13 @@ public final class ImportWriter {
     /// The record's key within its source: the input's own id when it has
     /// one; else a hash of its content without its position, so that a record
     /// keeps its key when others are added above it in the file.
-    static func recordKey(_ record: CanonicalRecord, sources: [Provenance]) -> String {
+    static func recordKey(sources: [Provenance], positionlessHash: String) -> String {
         if let r = sources.first?.recordId, !r.isEmpty { return "id:" + r }
+        return "content:" + positionlessHash
+    }
+
+    /// A hash of the record without its id and position.
+    static func positionlessHash(_ record: CanonicalRecord) -> String {
         var positionless = record
         switch record {
         case .contact(var c):
@@ -197,6 +206,6 @@ public final class ImportWriter {
             positionless = .interaction(i)
         case .diagnostic: break
         }
-        return "content:" + StableID.hash(ContactStore.encode(positionless))
+        return StableID.hash(ContactStore.encode(positionless))
     }
 }

@@ -12,6 +12,9 @@ extension ContactStore {
     /// Keys shared by more records than this are not used to find candidates
     /// (an office switchboard, `info@`): they would make the work quadratic.
     static let maxKeyFrequency = 200
+    /// Stored records added to a small incremental match so that the model
+    /// can be estimated on enough data.
+    static let contextSample = 2000
 
     /// Cheap blocking keys of a contact: canonical e-mails, the last nine
     /// digits of each phone, folded family name with the first initial, and
@@ -25,16 +28,18 @@ extension ContactStore {
             let digits = (p.e164 ?? p.raw).unicodeScalars.filter { $0.properties.numericType != nil }.map(String.init).joined()
             if digits.count >= 7 { keys.insert("p:" + String(digits.suffix(9))) }
         }
+        // NameParser gives folded parts, "Last, First" order resolved.
         let parsed = NameParser.parse(c.name)
-        let fold = { (s: String) in s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
-        if let family = parsed.family.map(fold), !family.isEmpty {
-            let initial = parsed.given.map(fold)?.first.map(String.init) ?? ""
-            keys.insert("n:" + family + "|" + initial)
-            keys.insert("f:" + family)
+        if !parsed.family.isEmpty {
+            let initial = parsed.given.first.map(String.init) ?? ""
+            keys.insert("n:" + parsed.family + "|" + initial)
+            keys.insert("f:" + parsed.family)
         }
         for u in c.urls {
-            let f = RecordNormalizer.foldURL(u.value)
-            if !f.isEmpty { keys.insert("u:" + f) }
+            var f = Substring(u.value.lowercased())
+            for prefix in ["https://", "http://", "www."] where f.hasPrefix(prefix) { f = f.dropFirst(prefix.count) }
+            while f.hasSuffix("/") { f = f.dropLast() }
+            if f.count > 3 { keys.insert("u:" + f) }
         }
         return keys
     }
@@ -69,6 +74,19 @@ extension ContactStore {
                                 GROUP BY key HAVING count(*) <= ?)
                 """, arguments: [Self.maxKeyFrequency])
             working.formUnion(candidates)
+        }
+        // Context: the model is estimated on the data at hand (EM), which a
+        // handful of new records cannot support. Add an evenly spread sample of
+        // the stored records; their people do not change, they only inform the
+        // estimate (and vote, if they match).
+        let active = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE kind = 'contact' AND state = 'active'") ?? 0
+        if active > working.count {
+            let step = max(1, active / Self.contextSample)
+            let context = try Int64.fetchAll(db, sql: """
+                SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM record
+                                WHERE kind = 'contact' AND state = 'active') WHERE n % ? = 0 LIMIT ?
+                """, arguments: [step, Self.contextSample])
+            working.formUnion(context)
         }
         let ids = working.sorted()
         // 3. Load them, with their current people.

@@ -2,6 +2,7 @@ import Foundation
 public import GRDB
 public import KithModel
 import KithJSON
+import KithPlugin
 
 /// The embedded SQLite store: every imported record with its source, the
 /// clusters that group records into people, the decisions behind them, and
@@ -82,6 +83,8 @@ public final class ContactStore {
         public var people = 0
         public var openSuggestions = 0
         public var rules = 0
+
+        public init() {}
     }
 
     /// Counts of what the store holds.

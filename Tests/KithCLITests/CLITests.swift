@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// End-to-end tests of the `kith` executable: exit codes, summary, output.
@@ -230,5 +231,95 @@ struct InProcessPluginExampleTests {
         #expect(lines.first?.contains(#""plugin":"hr-directory""#) == true)
         #expect(e.contains("\(input):3: error: expected NAME|EMAIL|PHONE|DEPARTMENT"))
         #expect(e.contains("read 3, imported 2, rejected 1"))
+    }
+}
+
+@Suite("kith store commands", .serialized)
+struct CLIStoreTests {
+    static func contactsJSONL(_ n: Int, offset: Int = 0) -> String {
+        var out = ""
+        for i in offset..<(offset + n) {
+            out += #"{"kind":"contact","id":"t:\#(i)","name":{"formatted":"Person \#(i) Example"},"emails":[{"address":"person\#(i)@example.org"}],"sources":[{"plugin":"jsonl","file":"x","locator":{"line":\#(i + 1)},"recordId":"r\#(i)"}]}"#
+            out += "\n"
+        }
+        return out
+    }
+
+    @Test func importIsIdempotentAndExportable() throws {
+        let dir = try CLITests.tempDir()
+        let store = dir + "/store.sqlite"
+        try Self.contactsJSONL(50).write(toFile: dir + "/people.jsonl", atomically: true, encoding: .utf8)
+        let first = try CLITests.run(["import", dir + "/people.jsonl", "--store", store])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("50 added"))
+        let again = try CLITests.run(["import", dir + "/people.jsonl", "--store", store])
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("0 sources imported, 1 unchanged"))
+        let stats = try CLITests.run(["stats", "--store", store])
+        #expect(stats.stdout.contains("records:       50"))
+        let export = try CLITests.run(["export", "--store", store, "--to", "jsonl"])
+        #expect(export.status == 0)
+        #expect(export.stdout.split(separator: "\n").count == 50)
+        let show = try CLITests.run(["show", "person7@example.org", "--store", store])
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("Person 7 Example"))
+        #expect(try CLITests.run(["show", "nobody@nowhere.example", "--store", store]).status == 1)
+    }
+
+    @Test func aStoreFromTheFutureIsRefusedWithAMessage() throws {
+        let dir = try CLITests.tempDir()
+        let store = dir + "/store.sqlite"
+        _ = try CLITests.run(["stats", "--store", store])
+        try DatabaseQueue(path: store).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2-future')")
+        }
+        let r = try CLITests.run(["stats", "--store", store])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("newer version of Kith"))
+    }
+
+    @Test func killingAnImportLeavesTheStoreAsItWas() throws {
+        let dir = try CLITests.tempDir()
+        let store = dir + "/store.sqlite"
+        try Self.contactsJSONL(20).write(toFile: dir + "/small.jsonl", atomically: true, encoding: .utf8)
+        #expect(try CLITests.run(["import", dir + "/small.jsonl", "--store", store]).status == 0)
+        let before = try CLITests.run(["stats", "--store", store]).stdout
+        try Self.contactsJSONL(150_000, offset: 1000).write(toFile: dir + "/big.jsonl", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = CLITests.executable
+        p.arguments = ["import", dir + "/big.jsonl", "--store", store, "--quiet"]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal, "the import was still running when killed")
+        let after = try CLITests.run(["stats", "--store", store])
+        #expect(after.status == 0)
+        #expect(after.stdout == before)
+    }
+
+    @Test func twoWritersAtOnceBothLand() throws {
+        let dir = try CLITests.tempDir()
+        let store = dir + "/store.sqlite"
+        _ = try CLITests.run(["stats", "--store", store])
+        try Self.contactsJSONL(3000).write(toFile: dir + "/a.jsonl", atomically: true, encoding: .utf8)
+        try Self.contactsJSONL(3000, offset: 5000).write(toFile: dir + "/b.jsonl", atomically: true, encoding: .utf8)
+        var procs: [Process] = []
+        for f in ["a", "b"] {
+            let p = Process()
+            p.executableURL = CLITests.executable
+            p.arguments = ["import", dir + "/\(f).jsonl", "--store", store, "--quiet"]
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            procs.append(p)
+        }
+        for p in procs { p.waitUntilExit() }
+        #expect(procs.allSatisfy { $0.terminationStatus == 0 })
+        let stats = try CLITests.run(["stats", "--store", store])
+        #expect(stats.stdout.contains("sources:       2"))
+        #expect(stats.stdout.contains("records:       6000"))
+        let integrity = try DatabaseQueue(path: store).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+        #expect(integrity == "ok")
     }
 }

@@ -1,0 +1,114 @@
+public import KithModel
+
+/// How a record is named in rules, review files and `--clusters-out`: the
+/// input's own record id when it has one, else `file:locator`, else the
+/// contact id.
+public enum RecordKey {
+    /// The key of a contact read from one input record.
+    public static func of(_ c: Contact) -> String {
+        guard let p = c.sources.first else { return c.id }
+        if let id = p.recordId, !id.isEmpty { return id }
+        var loc = p.file
+        if let path = p.locator.path { loc += ":" + path }
+        if let line = p.locator.line { loc += ":\(line)" } else if let r = p.locator.record { loc += ":#\(r)" }
+        return loc.isEmpty ? c.id : loc
+    }
+}
+
+/// The whole pipeline over values: match, merge each cluster, point
+/// interactions' participants at the merged contacts.
+public struct Consolidator: Sendable {
+    public var matcher: Matcher
+    public var merger = Merger()
+
+    public init(options: MatchOptions = MatchOptions()) {
+        matcher = Matcher(options: options)
+    }
+
+    /// The outcome of a run.
+    public struct Output: Sendable {
+        /// One contact per cluster, in cluster order.
+        public var contacts: [Contact]
+        /// The interactions, participants resolved where possible.
+        public var interactions: [Interaction]
+        /// Matching details (clusters, review suggestions, model).
+        public var match: MatchResult
+        /// The key of every input record (see ``RecordKey``).
+        public var recordKeys: [String]
+        /// The merged contact id of every input record.
+        public var mergedIdOfRecord: [String]
+    }
+
+    /// Runs the pipeline.
+    public func run(contacts: [Contact], interactions: [Interaction] = []) -> Output {
+        let keys = contacts.map(RecordKey.of)
+        let result = matcher.match(contacts, recordKeys: keys)
+        let fs = result.features
+        // E.164 per record phone, for filling in the merged output.
+        var merged: [Contact] = []
+        merged.reserveCapacity(result.clusters.count)
+        var mergedIdOfRecord = [String](repeating: "", count: contacts.count)
+        for cluster in result.clusters {
+            let members = cluster.map { contacts[$0] }
+            let e164 = cluster.map { i in fs.phoneStrings(i, count: contacts[i].phones.count) }
+            let c = merger.merge(members, e164: e164)
+            for i in cluster { mergedIdOfRecord[i] = c.id }
+            merged.append(c)
+        }
+        let linked = InteractionLinker(contacts: merged).link(interactions)
+        return Output(contacts: merged, interactions: linked, match: result, recordKeys: keys, mergedIdOfRecord: mergedIdOfRecord)
+    }
+}
+
+extension FeatureStore {
+    /// E.164 strings of record `i`'s phones (nil where unknown); best effort,
+    /// by position among the phones that survived normalisation.
+    func phoneStrings(_ i: Int, count: Int) -> [String?] {
+        let row = phoneByPosition.row(i)
+        guard row.count == count else { return [] }
+        return row.map { v in
+            guard v > 1 else { return nil }
+            var s = String(v)
+            s.removeFirst()
+            return "+" + s
+        }
+    }
+}
+
+/// Resolves interaction participants to merged contacts: by canonical
+/// e-mail address (role mailboxes only when one contact holds them), then
+/// by URL.
+public struct InteractionLinker: Sendable {
+    private var byEmail: [String: String] = [:]
+    private var byURL: [String: String] = [:]
+
+    public init(contacts: [Contact]) {
+        var emailOwners: [String: Set<String>] = [:]
+        for c in contacts {
+            for e in c.emails {
+                if let n = EmailNormalizer.normalize(e.address) { emailOwners[n.canonical, default: []].insert(c.id) }
+            }
+            for u in c.urls {
+                let f = RecordNormalizer.foldURL(u.value)
+                if !f.isEmpty { byURL[f] = byURL[f] ?? c.id }
+            }
+        }
+        for (email, owners) in emailOwners where owners.count == 1 { byEmail[email] = owners.first! }
+    }
+
+    /// Returns the interactions with `contactId` set on every participant
+    /// that resolves.
+    public func link(_ interactions: [Interaction]) -> [Interaction] {
+        interactions.map { x in
+            var x = x
+            for i in x.participants.indices {
+                if let e = x.participants[i].email, let n = EmailNormalizer.normalize(e), let id = byEmail[n.canonical] {
+                    x.participants[i].contactId = id
+                } else if let u = x.participants[i].url, let id = byURL[RecordNormalizer.foldURL(u)] {
+                    x.participants[i].contactId = id
+                }
+            }
+            return x
+        }
+    }
+}

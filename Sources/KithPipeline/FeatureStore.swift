@@ -1,0 +1,191 @@
+/// Interns strings to dense ids and counts how many records hold each.
+struct Interner: Sendable {
+    private(set) var ids: [String: Int32] = [:]
+    private(set) var strings: [String] = []
+    /// UTF-8 of each string, for byte-level similarity.
+    private(set) var bytes: [[UInt8]] = []
+
+    mutating func intern(_ s: String) -> Int32 {
+        if let id = ids[s] { return id }
+        let id = Int32(strings.count)
+        ids[s] = id
+        strings.append(s)
+        bytes.append(Array(s.utf8))
+        return id
+    }
+
+    var count: Int { strings.count }
+}
+
+/// A flat list of lists: record `i`'s values are `values[start[i]..<start[i+1]]`.
+struct Ragged<Element: Sendable>: Sendable {
+    var start: [Int32] = [0]
+    var values: [Element] = []
+
+    mutating func append(contentsOf row: some Sequence<Element>) {
+        values.append(contentsOf: row)
+        start.append(Int32(values.count))
+    }
+
+    @inline(__always) func row(_ i: Int) -> ArraySlice<Element> { values[Int(start[i])..<Int(start[i + 1])] }
+}
+
+/// Every record's comparison values in columns of dense ids, plus how often
+/// each value occurs (for term-frequency weights). Built once by
+/// ``FeatureStore/build(_:normalizer:)``; read-only afterwards, so scoring
+/// can run on several threads.
+struct FeatureStore: Sendable {
+    var count = 0
+    var names = Interner()
+    var given: [Int32] = []
+    var family: [Int32] = []
+    var givenCount: [Int32] = []
+    var familyCount: [Int32] = []
+    var givenRecords = 0
+    var familyRecords = 0
+    /// Per name id: its nickname groups.
+    var nickGroups: [[Int32]] = []
+    /// The nickname table.
+    var nicknames = NicknameTable(lines: "")
+    /// Per name id: the smallest nickname group (as -2 - group) or the id itself.
+    var canonicalGiven: [Int32] = []
+
+    var emailStrings = Interner()
+    var emails = Ragged<Int32>()
+    var emailIsRole: [Bool] = []
+    var emailLocal: [Int32] = []
+    var emailDomain: [Int32] = []
+    var emailLocals = Interner()
+    var emailCount: [Int32] = []
+    var emailRecords = 0
+
+    var phones = Ragged<UInt64>()  // E.164 digits with a leading 1 (0 when unparsed)
+    var phoneTails = Ragged<UInt64>()
+    /// E.164 digits (with a leading 1) of every phone of the contact, in its
+    /// order, 0 where unknown: for filling in the merged output.
+    var phoneByPosition = Ragged<UInt64>()
+    var phoneCount: [UInt64: Int32] = [:]
+    var tailCount: [UInt64: Int32] = [:]
+    var phoneRecords = 0
+
+    var orgs = Interner()
+    var org: [Int32] = []
+    var orgCount: [Int32] = []
+    var orgRecords = 0
+    var cities = Interner()
+    var city: [Int32] = []
+    var cityCount: [Int32] = []
+    var cityRecords = 0
+    var postcodes = Interner()
+    var postcode: [Int32] = []
+    var postcodeCount: [Int32] = []
+    var postcodeRecords = 0
+    var streets = Interner()
+    var street: [Int32] = []
+    var streetCount: [Int32] = []
+    var streetRecords = 0
+    var regions = Interner()
+    var region: [Int32] = []
+    var regionCount: [Int32] = []
+    var regionRecords = 0
+    var birth: [Int32] = []
+    var birthCount: [Int32: Int32] = [:]
+    var birthRecords = 0
+    var idents = Interner()
+    var identifiers = Ragged<Int32>()
+    var identCount: [Int32] = []
+    var identRecords = 0
+    var webs = Interner()
+    var web = Ragged<Int32>()
+    var webCount: [Int32] = []
+    var webRecords = 0
+
+    /// Appends one normalised record.
+    mutating func append(_ r: NormalizedRecord, nicknames: NicknameTable) {
+        count += 1
+        func nameId(_ s: String) -> Int32 {
+            guard !s.isEmpty else { return -1 }
+            let id = names.intern(s)
+            if Int(id) == nickGroups.count {
+                nickGroups.append(nicknames.groups(of: s))
+                canonicalGiven.append(nicknames.canonical(s).map { -2 - $0 } ?? id)
+                givenCount.append(0)
+                familyCount.append(0)
+            }
+            return id
+        }
+        let g = nameId(r.name.given), f = nameId(r.name.family)
+        given.append(g)
+        family.append(f)
+        if g >= 0 { givenCount[Int(g)] += 1; givenRecords += 1 }
+        if f >= 0 { familyCount[Int(f)] += 1; familyRecords += 1 }
+
+        var eids: [Int32] = []
+        for e in r.emails {
+            let id = emailStrings.intern(e.canonical)
+            if Int(id) == emailIsRole.count {
+                emailIsRole.append(e.isRole)
+                emailLocal.append(emailLocals.intern(e.local))
+                emailDomain.append(emailLocals.intern("@" + e.domain))
+                emailCount.append(0)
+            }
+            if !eids.contains(id) { eids.append(id) }
+        }
+        for id in eids { emailCount[Int(id)] += 1 }
+        if !eids.isEmpty { emailRecords += 1 }
+        emails.append(contentsOf: eids)
+
+        var ps: [UInt64] = [], ts: [UInt64] = [], all: [UInt64] = []
+        for p in r.phones {
+            var v: UInt64 = 0
+            if let e = p.e164 {
+                v = 1
+                for b in e.utf8 where b >= 48 && b <= 57 { v = v &* 10 &+ UInt64(b - 48) }
+            }
+            all.append(v)
+            if v != 0 && ps.contains(v) { continue }
+            if v == 0 && p.tail == 0 { continue }
+            ps.append(v)
+            ts.append(p.tail)
+        }
+        for v in Set(ps) where v != 0 { phoneCount[v, default: 0] += 1 }
+        for t in Set(ts) where t != 0 { tailCount[t, default: 0] += 1 }
+        if !ps.isEmpty { phoneRecords += 1 }
+        phones.append(contentsOf: ps)
+        phoneTails.append(contentsOf: ts)
+        phoneByPosition.append(contentsOf: all)
+
+        func single(_ s: String, _ interner: inout Interner, _ counts: inout [Int32], _ records: inout Int) -> Int32 {
+            guard !s.isEmpty else { return -1 }
+            let id = interner.intern(s)
+            if Int(id) == counts.count { counts.append(0) }
+            counts[Int(id)] += 1
+            records += 1
+            return id
+        }
+        org.append(single(r.organization, &orgs, &orgCount, &orgRecords))
+        city.append(single(r.city, &cities, &cityCount, &cityRecords))
+        postcode.append(single(r.postcode, &postcodes, &postcodeCount, &postcodeRecords))
+        street.append(single(r.street, &streets, &streetCount, &streetRecords))
+        region.append(single(r.region, &regions, &regionCount, &regionRecords))
+        birth.append(r.birthDate)
+        if r.birthDate != 0 { birthCount[r.birthDate, default: 0] += 1; birthRecords += 1 }
+
+        var iids: [Int32] = []
+        for s in r.identifiers {
+            let id = idents.intern(s)
+            if Int(id) == identCount.count { identCount.append(0) }
+            if !iids.contains(id) { iids.append(id); identCount[Int(id)] += 1 }
+        }
+        if !iids.isEmpty { identRecords += 1 }
+        identifiers.append(contentsOf: iids)
+        var wids: [Int32] = []
+        for s in r.web {
+            let id = webs.intern(s)
+            if Int(id) == webCount.count { webCount.append(0) }
+            if !wids.contains(id) { wids.append(id); webCount[Int(id)] += 1 }
+        }
+        if !wids.isEmpty { webRecords += 1 }
+        web.append(contentsOf: wids)
+    }
+}

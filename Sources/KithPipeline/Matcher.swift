@@ -1,0 +1,417 @@
+internal import Dispatch
+internal import Foundation
+public import KithModel
+
+/// Settings for matching.
+public struct MatchOptions: Sendable {
+    /// Region for phone numbers written without a country code (ISO 3166
+    /// alpha-2); the contact's own hints come first.
+    public var defaultRegion: String
+    /// Match probability from which a pair is merged automatically.
+    public var mergeProbability: Double
+    /// Match probability from which a pair not merged is suggested for review.
+    public var reviewProbability: Double
+    /// The user's same / never-same rules.
+    public var rules: MatchRules
+    /// Above this size a cluster takes no further members automatically (they
+    /// are suggested for review instead): a guard, not a target.
+    public var maxClusterSize: Int
+    /// Threads for normalising and scoring (0 = all cores).
+    public var threads: Int
+
+    public init(
+        defaultRegion: String = MatchOptions.localeRegion, mergeProbability: Double = 0.95, reviewProbability: Double = 0.5,
+        rules: MatchRules = MatchRules(), maxClusterSize: Int = 50, threads: Int = 0
+    ) {
+        self.defaultRegion = defaultRegion
+        self.mergeProbability = mergeProbability
+        self.reviewProbability = reviewProbability
+        self.rules = rules
+        self.maxClusterSize = maxClusterSize
+        self.threads = threads
+    }
+
+    /// The region of the current locale, else "US".
+    public static var localeRegion: String {
+        if let env = ProcessInfo.processInfo.environment["LANG"] ?? ProcessInfo.processInfo.environment["LC_ALL"],
+            let us = env.firstIndex(of: "_")
+        {
+            let r = env[env.index(after: us)...].prefix(2)
+            if r.count == 2, r.allSatisfy(\.isLetter) { return r.uppercased() }
+        }
+        return Locale.current.region?.identifier ?? "US"
+    }
+}
+
+/// A pair left for a person to decide.
+public struct ReviewSuggestion: Hashable, Sendable {
+    /// Record indexes (into the matched contacts), `a < b`.
+    public var a: Int
+    public var b: Int
+    /// Total weight in bits and the match probability it stands for.
+    public var weight: Double
+    public var probability: Double
+    /// Why it was not merged automatically.
+    public var reason: String
+}
+
+/// What matching found.
+public struct MatchResult: Sendable {
+    /// Clusters of record indexes: each sorted, ordered by first member.
+    public var clusters: [[Int]]
+    /// For each record, the index of its cluster.
+    public var clusterOf: [Int]
+    /// Pairs suggested for review, strongest first.
+    public var review: [ReviewSuggestion]
+    /// The estimated model.
+    public var model: MatchModel
+    /// Counts and timings.
+    public var stats: MatchStats
+    /// Decisions for explaining.
+    let features: FeatureStore
+    let options: MatchOptions
+}
+
+/// Counts and timings of one matching run.
+public struct MatchStats: Hashable, Sendable {
+    public var records = 0
+    public var blocks = 0
+    public var candidatePairs = 0
+    public var pairsAboveReview = 0
+    public var merged = 0
+    public var rejectedByGuard = 0
+    public var seconds: [String: Double] = [:]
+}
+
+/// Finds which contacts are the same person: normalise → block → score
+/// (Fellegi-Sunter, EM-estimated) → cluster (chaining-resistant).
+public struct Matcher: Sendable {
+    public var options: MatchOptions
+    public var nicknames: NicknameTable
+
+    public init(options: MatchOptions = MatchOptions(), nicknames: NicknameTable = .standard) {
+        self.options = options
+        self.nicknames = nicknames
+    }
+
+    private var threadCount: Int {
+        options.threads > 0 ? options.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Matches `contacts`. `recordKeys` name the records for the rules (one
+    /// per contact; see ``RecordKey``).
+    public func match(_ contacts: [Contact], recordKeys: [String]? = nil) -> MatchResult {
+        var stats = MatchStats()
+        stats.records = contacts.count
+        var clock = Date()
+        func lap(_ name: String) {
+            let now = Date()
+            stats.seconds[name] = now.timeIntervalSince(clock)
+            clock = now
+        }
+        let features = buildFeatures(contacts)
+        lap("normalise")
+        let blocking = Blocking(features: features)
+        stats.blocks = blocking.blockCount
+        lap("block")
+        var model = estimateModel(features, blocking)
+        lap("estimate")
+        let reviewWeight = Self.weight(forProbability: options.reviewProbability)
+        let pairs = scoreAll(features, blocking, model, minWeight: min(reviewWeight, Self.weight(forProbability: options.mergeProbability)), stats: &stats)
+        model.iterations += 0
+        lap("score")
+        let keys = recordKeys ?? contacts.map(\.id)
+        var result = cluster(features, model, pairs, keys: keys, stats: &stats)
+        lap("cluster")
+        result.stats.seconds = stats.seconds
+        return result
+    }
+
+    /// The weight in bits of a match probability.
+    static func weight(forProbability p: Double) -> Double { log2(p / (1 - p)) }
+
+    // MARK: Stages
+
+    func buildFeatures(_ contacts: [Contact]) -> FeatureStore {
+        let normalizer = RecordNormalizer(defaultRegion: options.defaultRegion, nicknames: nicknames)
+        var fs = FeatureStore()
+        fs.nicknames = nicknames
+        let chunk = 16_384
+        var startIndex = 0
+        let threads = threadCount
+        while startIndex < contacts.count {
+            let end = min(contacts.count, startIndex + chunk)
+            let n = end - startIndex
+            let parts = min(threads, max(1, n / 512))
+            let s = startIndex
+            let t0 = Date()
+            let pieces = parallelMap(parts) { p in
+                var cache = RecordNormalizer.PhoneCache()
+                return (n * p / parts..<n * (p + 1) / parts).map { normalizer.normalize(contacts[s + $0], phoneCache: &cache) }
+            }
+            let t1 = Date()
+            for records in pieces { for r in records { fs.append(r, nicknames: nicknames) } }
+            if ProcessInfo.processInfo.environment["KITH_DEBUG"] != nil {
+                print("chunk normalise \(t1.timeIntervalSince(t0)) append \(Date().timeIntervalSince(t1))")
+            }
+            startIndex = end
+        }
+        return fs
+    }
+    /// EM on the comparison patterns of a deterministic sample of candidate pairs.
+    func estimateModel(_ fs: FeatureStore, _ blocking: Blocking) -> MatchModel {
+        let target = 400_000
+        // Sample every k-th record's candidate pairs.
+        var total = 0
+        var buf: [Int32] = []
+        let probe = min(fs.count, 2000)
+        for i in stride(from: 0, to: fs.count, by: max(1, fs.count / max(probe, 1))) {
+            blocking.candidates(of: i, into: &buf)
+            total += buf.count
+        }
+        let perRecord = Double(total) / Double(max(1, min(probe, fs.count)))
+        let step = max(1, Int((perRecord * Double(fs.count) / Double(target)).rounded(.up)))
+        var counts: [SIMD16<UInt8>: Int] = [:]
+        var sample: [ComparisonVector] = []
+        var sampledCandidates = 0
+        for i in stride(from: 0, to: fs.count, by: step) {
+            blocking.candidates(of: i, into: &buf)
+            for j in buf {
+                let v = fs.compare(i, Int(j))
+                counts[v.levels, default: 0] += 1
+                sampledCandidates += 1
+                if sample.count < 400_000 { sample.append(v) }
+            }
+        }
+        let patterns = counts.sorted { a, b in
+            for k in 0..<16 where a.key[k] != b.key[k] { return a.key[k] < b.key[k] }
+            return false
+        }.map { ($0.key, $0.value) }
+        var model = MatchModel.estimate(patterns: patterns)
+        model.frequencyFloor = [
+            fs.givenRecords, fs.familyRecords, fs.emailRecords, fs.phoneRecords, fs.orgRecords, fs.cityRecords,
+            fs.postcodeRecords, fs.streetRecords, fs.regionRecords, fs.birthRecords, fs.identRecords, fs.webRecords,
+        ].map { 1 / Double(max($0, 1)) }
+        // u from random pairs (deterministic).
+        let n = fs.count
+        var randomCounts: [SIMD16<UInt8>: Int] = [:]
+        if n >= 2 {
+            let allPairs = n * (n - 1) / 2
+            let parts = 8
+            let wanted = 300_000
+            let pieces: [[SIMD16<UInt8>: Int]] = parallelMap(parts) { part in
+                var counts: [SIMD16<UInt8>: Int] = [:]
+                if allPairs <= wanted {
+                    var i = part
+                    while i < n {
+                        for j in (i + 1)..<n { counts[fs.compare(i, j).levels, default: 0] += 1 }
+                        i += parts
+                    }
+                    return counts
+                }
+                var state: UInt64 = 0x2545_F491_4F6C_DD1D &+ UInt64(part) &* 0x9E37_79B9_7F4A_7C15
+                func next() -> Int {
+                    state ^= state << 13
+                    state ^= state >> 7
+                    state ^= state << 17
+                    return Int(state % UInt64(n))
+                }
+                var k = 0
+                while k < wanted / parts {
+                    let i = next(), j = next()
+                    if i == j { continue }
+                    counts[fs.compare(i, j).levels, default: 0] += 1
+                    k += 1
+                }
+                return counts
+            }
+            for piece in pieces { randomCounts.merge(piece, uniquingKeysWith: +) }
+        }
+        model.setU(fromRandom: randomCounts, prior: 0)
+        let totalPairs = Double(n) * Double(n - 1) / 2
+        let scale = Double(sampledCandidates) / Double(max(sample.count, 1)) * Double(step)
+        // u and the prior depend on each other (random pairs hold a few
+        // matches); a few rounds settle both.
+        var prior = 0.0
+        for _ in 0..<4 {
+            model.setU(fromRandom: randomCounts, prior: prior)
+            model.estimatePrior(sample, scale: scale, totalPairs: totalPairs)
+            prior = model.prior
+        }
+        return model
+    }
+
+    struct ScoredPair: Sendable {
+        var a: Int32
+        var b: Int32
+        var weight: Float
+        var conflict: Bool
+    }
+
+    /// Evidence (bits, prior excluded) against two records so strong that no
+    /// chain of other links may put them in one cluster.
+    static let vetoEvidence = 10.0
+
+    /// A hard conflict: both records hold a given name, birth date or
+    /// identifier and they clearly differ.
+    static func hasConflict(_ v: ComparisonVector) -> Bool {
+        v[.given] == 6 || v[.birthDate] == 3 || v[.identifier] == 3
+    }
+
+    func scoreAll(_ fs: FeatureStore, _ blocking: Blocking, _ model: MatchModel, minWeight: Double, stats: inout MatchStats) -> [ScoredPair] {
+        let parts = max(1, threadCount * 8)
+        let n = fs.count
+        let results = parallelMap(parts) { p in
+            var out: [ScoredPair] = []
+            var buf: [Int32] = []
+            var seen = 0
+            // Interleave records so parts get similar work.
+            var i = p
+            while i < n {
+                blocking.candidates(of: i, into: &buf)
+                seen += buf.count
+                for j in buf {
+                    let v = fs.compare(i, Int(j))
+                    let w = model.score(v)
+                    if w >= minWeight {
+                        out.append(ScoredPair(a: Int32(i), b: j, weight: Float(w), conflict: Self.hasConflict(v)))
+                    }
+                }
+                i += parts
+            }
+            return (out, seen)
+        }
+        stats.candidatePairs = results.reduce(0) { $0 + $1.1 }
+        var all = results.flatMap { $0.0 }
+        all.sort { ($0.weight, $1.a, $1.b) > ($1.weight, $0.a, $0.b) }
+        stats.pairsAboveReview = all.count
+        return all
+    }
+
+    // MARK: Clustering
+
+    func cluster(_ fs: FeatureStore, _ model: MatchModel, _ pairs: [ScoredPair], keys: [String], stats: inout MatchStats)
+        -> MatchResult
+    {
+        let n = fs.count
+        var parent = [Int32](0..<Int32(n))
+        var members = [[Int32]](repeating: [], count: 0)
+        members.reserveCapacity(0)
+        var clusterMembers: [Int32: [Int32]] = [:]  // only for clusters of 2+
+        func find(_ x: Int32) -> Int32 {
+            var r = x
+            while parent[Int(r)] != r { r = parent[Int(r)] }
+            var y = x
+            while parent[Int(y)] != r {
+                let next = parent[Int(y)]
+                parent[Int(y)] = r
+                y = next
+            }
+            return r
+        }
+        func membersOf(_ root: Int32) -> [Int32] { clusterMembers[root] ?? [root] }
+        func union(_ ra: Int32, _ rb: Int32) {
+            let ma = membersOf(ra), mb = membersOf(rb)
+            let (big, small) = ma.count >= mb.count ? (ra, rb) : (rb, ra)
+            parent[Int(small)] = big
+            clusterMembers[big] = (ma + mb)
+            clusterMembers[small] = nil
+        }
+        // Rules.
+        var index: [String: Int32] = [:]
+        for (i, k) in keys.enumerated() where index[k] == nil { index[k] = Int32(i) }
+        var never: [Int32: Set<Int32>] = [:]
+        for (x, y) in options.rules.never {
+            guard let a = index[x], let b = index[y], a != b else { continue }
+            never[a, default: []].insert(b)
+            never[b, default: []].insert(a)
+        }
+        func forbidden(_ ma: [Int32], _ mb: [Int32]) -> Bool {
+            guard !never.isEmpty else { return false }
+            for a in ma { if let s = never[a], mb.contains(where: s.contains) { return true } }
+            return false
+        }
+        for (x, y) in options.rules.same {
+            guard let a = index[x], let b = index[y] else { continue }
+            let ra = find(a), rb = find(b)
+            if ra != rb && !forbidden(membersOf(ra), membersOf(rb)) { union(ra, rb) }
+        }
+        let mergeWeight = Self.weight(forProbability: options.mergeProbability)
+        let strongWeight = mergeWeight + 10
+        var review: [ReviewSuggestion] = []
+        func suggest(_ p: ScoredPair, _ reason: String) {
+            let w = Double(p.weight)
+            review.append(ReviewSuggestion(a: Int(p.a), b: Int(p.b), weight: w, probability: 1 / (1 + exp2(-w)), reason: reason))
+        }
+        for p in pairs {
+            let w = Double(p.weight)
+            let ra = find(p.a), rb = find(p.b)
+            if ra == rb { continue }
+            guard w >= mergeWeight else {
+                suggest(p, "below the merge threshold")
+                continue
+            }
+            if p.conflict && w < strongWeight {
+                suggest(p, "a given name, birth date or identifier differs")
+                stats.rejectedByGuard += 1
+                continue
+            }
+            let ma = membersOf(ra), mb = membersOf(rb)
+            if forbidden(ma, mb) {
+                suggest(p, "a never-same rule keeps them apart")
+                continue
+            }
+            if ma.count + mb.count > options.maxClusterSize {
+                suggest(p, "the cluster would grow past \(options.maxClusterSize) records")
+                stats.rejectedByGuard += 1
+                continue
+            }
+            if ma.count + mb.count > 2 {
+                // The clusters must hold together: no cross pair in hard
+                // conflict or with strong evidence against (beyond the
+                // prior), and, unless the link is very strong, the cross
+                // pairs' evidence on average for.
+                var sum = 0.0
+                var ok = true
+                let pw = model.priorWeight
+                for a in ma {
+                    for b in mb {
+                        let v = fs.compare(Int(a), Int(b))
+                        let cw = model.score(v)
+                        if (Self.hasConflict(v) || cw - pw < -Self.vetoEvidence) && cw < strongWeight { ok = false; break }
+                        sum += cw - pw
+                    }
+                    if !ok { break }
+                }
+                if !ok || (w < strongWeight && sum < 0) {
+                    suggest(p, "the clusters do not hold together (a weak link)")
+                    stats.rejectedByGuard += 1
+                    continue
+                }
+            }
+            union(ra, rb)
+            stats.merged += 1
+        }
+        // Deterministic cluster order: by smallest member.
+        var clusterOf = [Int](repeating: -1, count: n)
+        var clusters: [[Int]] = []
+        for i in 0..<n where clusterOf[i] < 0 {
+            let root = find(Int32(i))
+            let ms = membersOf(root).map(Int.init).sorted()
+            let c = clusters.count
+            for m in ms { clusterOf[m] = c }
+            clusters.append(ms)
+        }
+        // Review: one suggestion per pair of clusters, strongest first.
+        var seen = Set<UInt64>()
+        var kept: [ReviewSuggestion] = []
+        for s in review.sorted(by: { ($0.weight, $1.a, $1.b) > ($1.weight, $0.a, $0.b) }) {
+            let ca = clusterOf[s.a], cb = clusterOf[s.b]
+            guard ca != cb else { continue }
+            let key = UInt64(min(ca, cb)) << 32 | UInt64(max(ca, cb))
+            if seen.insert(key).inserted { kept.append(s) }
+        }
+        return MatchResult(
+            clusters: clusters, clusterOf: clusterOf, review: kept, model: model, stats: stats, features: fs, options: options)
+    }
+}
