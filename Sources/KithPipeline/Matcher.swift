@@ -238,6 +238,7 @@ public struct Matcher: Sendable {
             model.estimatePrior(sample, scale: scale, totalPairs: totalPairs)
             prior = model.prior
         }
+        model.shrinkTowardsReference(candidatePairs: sampledCandidates, randomPairs: n < 2 ? 0 : min(n * (n - 1) / 2, 300_000))
         return model
     }
 

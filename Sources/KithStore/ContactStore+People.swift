@@ -40,7 +40,8 @@ extension ContactStore {
 
     static func clusterOf(_ db: Database, uid: String) throws -> String? {
         try String.fetchOne(db, sql: """
-            SELECT m.clusterId FROM record r JOIN membership m ON m.recordId = r.id WHERE r.uid = ? ORDER BY r.id LIMIT 1
+            SELECT m.clusterId FROM record r JOIN membership m ON m.recordId = r.id WHERE r.uid = ?
+            ORDER BY r.state = 'active' DESC, r.id DESC LIMIT 1
             """, arguments: [uid])
     }
 

@@ -39,7 +39,7 @@ func people(_ store: ContactStore) throws -> [String: [String]] {
 @Suite("Contact store")
 struct ContactStoreTests {
     static let anna = person("v:1", "Anna-Lena Vogt", email: "anna.vogt@example.org", phone: "+49 30 1234567", line: 1, recordId: "UID-anna")
-    static let lena = person("c:7", "Lena Vogt", email: "anna.vogt@example.org", file: "b.csv", line: 2)
+    static let lena = person("c:7", "Vogt, Anna-Lena", email: "anna.vogt@example.org", file: "b.csv", line: 2)
     static let bob = person("v:2", "Robert Fischer-Okafor", email: "bob.okafor@example.com", line: 9, recordId: "UID-bob")
 
     @Test func createsTheStoreAndItsSchemaOnFirstUse() throws {
