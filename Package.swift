@@ -26,9 +26,10 @@ let package = Package(
 
         // MARK: Format plugins
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
+        .target(name: "KithCSV", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/CSV"),
 
         // MARK: Umbrella and CLI
-        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
+        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithCSV"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -36,13 +37,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON"], path: "Benchmarks/KithBenchmarks"),
+        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithCSV"], path: "Benchmarks/KithBenchmarks"),
 
         // MARK: Tests
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
         .testTarget(name: "KithPluginTests", dependencies: ["KithPlugin", "KithTestSupport"]),
         .testTarget(name: "KithJSONTests", dependencies: ["KithJSON", "KithTestSupport"]),
         .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "Kith"]),
+        .testTarget(
+            name: "KithCSVTests", dependencies: ["KithCSV", "KithTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )
 
