@@ -1,6 +1,7 @@
 // Throughput benchmarks for Kith's hot paths, run in release mode:
 //
 //   swift run -c release kith-bench jsonl [COUNT]
+//   swift run -c release kith-bench csv FILE.csv
 //
 // Prints MB/s and records/s for the hand-written JSON Lines writer and reader
 // beside Foundation's JSONEncoder/JSONDecoder on the same records, and the
@@ -8,6 +9,7 @@
 import Foundation
 import Kith
 import KithJSON
+@_spi(Benchmarks) import KithCSV
 
 #if canImport(Glibc)
     import Glibc
@@ -110,12 +112,70 @@ func benchJSONL(count: Int) throws {
     print(String(format: "peak memory %.0f MB", peakRSSMegabytes()))
 }
 
+/// Imports a CSV file with the CSV plugin, building every contact, and
+/// prints throughput beside the input size (compare with
+/// `python3 ../shared/bench/peers/python_csv.py FILE`).
+func benchCSV(path: String) throws {
+    let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    var contacts = 0
+    var values = 0
+    var diagnostics = 0
+    var summary = ImportSummary()
+    let t = try time {
+        summary = try CSVPlugin().importRecords(from: .file(path), options: PluginOptions()) { event in
+            switch event {
+            case .contact(let c):
+                contacts += 1
+                values += c.emails.count + c.phones.count + c.addresses.count + c.organizations.count
+            case .diagnostic: diagnostics += 1
+            case .interaction: break
+            }
+        }
+    }
+    var scanned = (records: 0, cells: 0)
+    let ts = try time { scanned = try CSVPlugin.scanCells(path: path) }
+    line("kith csv cells (no model)", bytes: bytes, records: scanned.records, seconds: ts)
+    print("CSV import of \(path): \(bytes) bytes, \(summary.recordsRead) rows read, \(summary.recordsRejected) rejected; \(scanned.cells) non-empty cells")
+    print("\(contacts) contacts with \(values) emails/phones/addresses/organisations, \(diagnostics) diagnostics")
+    line("kith csv importer", bytes: bytes, records: summary.recordsRead, seconds: t)
+    print(String(format: "peak memory %.0f MB", peakRSSMegabytes()))
+}
+
+/// The floor under any CSV importer producing model values: building (and
+/// dropping) one contact per row from cells already split into strings, with
+/// no parsing at all. Reads the file's lines with Foundation first (untimed).
+func benchContactFloor(path: String) throws {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let rows = text.split(whereSeparator: \.isNewline).dropFirst().prefix(1_000_000).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    var n = 0
+    let t = time {
+        for (i, cells) in rows.enumerated() where cells.count >= 11 {
+            var c = Contact(id: "csv:\(i)")
+            c.name = PersonName(formatted: cells[2], given: cells[3], family: cells[4], middle: cells[5])
+            c.emails = cells[6].split(separator: ";").map { EmailAddress(String($0)) }
+            c.phones = cells[7].split(separator: ";").map { PhoneNumber(raw: String($0)) }
+            c.organizations = [Organization(name: cells[8], title: cells[9])]
+            c.addresses = [PostalAddress(locality: cells[10])]
+            c.extensions = ["source": [cells[1]]]
+            c.sources = [Provenance(plugin: "csv", file: path, locator: Locator(line: i + 2, record: i + 1), recordId: cells[0])]
+            n += c.emails.count
+        }
+    }
+    line("model floor (no parsing)", bytes: text.utf8.count, records: rows.count, seconds: t)
+}
+
 let args = CommandLine.arguments.dropFirst()
 let which = args.first ?? "jsonl"
-let count = args.dropFirst().first.flatMap { Int($0) } ?? 200_000
 switch which {
-case "jsonl": try benchJSONL(count: count)
+case "jsonl": try benchJSONL(count: args.dropFirst().first.flatMap { Int($0) } ?? 200_000)
+case "csv":
+    guard let path = args.dropFirst().first else {
+        FileHandle.standardError.write(Data("usage: kith-bench csv FILE.csv\n".utf8))
+        exit(2)
+    }
+    try benchCSV(path: path)
+    if args.dropFirst(2).first == "--floor" { try benchContactFloor(path: path) }
 default:
-    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | csv FILE.csv\n".utf8))
     exit(2)
 }

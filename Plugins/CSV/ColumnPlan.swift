@@ -34,6 +34,10 @@ struct ColumnPlan {
                 columns.append(resolver.place(m.spec, key: key, header: header))
                 continue
             }
+            if header.trimmingCharacters(in: .whitespaces).isEmpty {
+                columns.append(PlannedColumn(spec: FieldSpec(.extensionField, key: "Column \(i + 1)"), slot: -1, header: header))
+                continue
+            }
             let (spec, key) = resolver.resolve(header, index: i)
             columns.append(resolver.place(spec, key: key, header: header))
         }
@@ -163,6 +167,10 @@ private struct Resolver {
         if HeaderVocabulary.normalize(kindText) == "note" && part.isEmpty { return (FieldSpec(.notes), nil) }
         if HeaderVocabulary.normalize(kindText) == "anniversary" && part.isEmpty { return (FieldSpec(.anniversary), nil) }
         guard let kind = FieldSpec.Kind.named(kindText) else { return nil }
+        // Outlook's "E-mail 2 Type" is the transport ("SMTP"), not a label.
+        if layout.vocabularyFamily == "ol" && kind == .email && part != "address" && !part.isEmpty {
+            return (FieldSpec(.extensionField), nil)
+        }
         if part == "type" || part == "label" || part == "labels" { return (FieldSpec(.label, kind: kind), gkey) }
         if part == "preferred" { return (FieldSpec(.label, kind: kind), gkey) }
         switch kind {

@@ -45,7 +45,7 @@ struct FieldSpec: Hashable {
             case "address", "adr", "addresses": .address
             case "organization", "organisation", "org", "company": .organization
             case "event", "date": .event
-            case "customfield", "custom": .custom
+            case "customfield": .custom
             default: nil
             }
         }

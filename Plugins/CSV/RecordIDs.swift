@@ -8,8 +8,7 @@ struct RecordIDs {
     private let plugin: String
     /// FNV-1a state after the file name and the separator.
     private let afterFile: UInt64
-    private final class Seen { var ids = Set<UInt64>() }
-    private let seen = Seen()
+    private var seen = Set<UInt64>()
 
     init(plugin: String, file: String) {
         self.plugin = plugin
@@ -31,29 +30,31 @@ struct RecordIDs {
     }
 
     private func render(_ h: UInt64) -> String {
-        var out = [UInt8](repeating: 0, count: plugin.utf8.count + 1 + 16)
-        var k = 0
-        for b in plugin.utf8 {
-            out[k] = b
+        let prefix = plugin.utf8.count
+        return String(unsafeUninitializedCapacity: prefix + 17) { out in
+            var k = 0
+            for b in plugin.utf8 {
+                out[k] = b
+                k += 1
+            }
+            out[k] = 0x3A
             k += 1
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let d = UInt8((h >> UInt64(shift)) & 0xF)
+                out[k] = d < 10 ? 48 + d : 87 + d
+                k += 1
+            }
+            return k
         }
-        out[k] = 0x3A
-        k += 1
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        for shift in stride(from: 60, through: 0, by: -4) {
-            out[k] = digits[Int((h >> UInt64(shift)) & 0xF)]
-            k += 1
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The id for a row: from its record id when it has one not seen before
     /// in this file, else from its position.
-    func id(recordId: String?, locator: Locator, warnings: inout [RowAssembler.Warning]) -> String {
+    mutating func id(recordId: String?, locator: Locator, warnings: inout [RowAssembler.Warning]) -> String {
         if let recordId, !recordId.isEmpty {
             var h = afterFile
             Self.feed(&h, recordId)
-            if seen.ids.insert(h).inserted { return render(h) }
+            if seen.insert(h).inserted { return render(h) }
             warnings.append(
                 RowAssembler.Warning(
                     message: "record id already used by an earlier row; this contact's id comes from its position",

@@ -4,14 +4,27 @@ import KithModel
 /// Turns one CSV row into a `Contact` following a `ColumnPlan`.
 ///
 /// Reuses its per-row scratch space, so reading a row allocates little more
-/// than the values it produces. Not `Sendable`; one per import.
-final class RowAssembler {
+/// than the values it produces. A value type on purpose: its per-row state
+/// is mutated in place without the runtime exclusivity checks a class's
+/// stored properties cost on every access.
+struct RowAssembler {
     struct ValueSlot {
-        var value: String?
+        /// The values of the cell(s), split at " ::: " (and ";" where lists use it).
+        var values: [String] = []
         var label: String?
         var service: String?
         var labels: [String] = []
         var preferred = false
+        var used = false
+
+        mutating func reset() {
+            values.removeAll(keepingCapacity: true)
+            label = nil
+            service = nil
+            if !labels.isEmpty { labels = [] }
+            preferred = false
+            used = false
+        }
     }
 
     struct AddressSlot {
@@ -38,7 +51,10 @@ final class RowAssembler {
 
     let plan: ColumnPlan
     let file: String
-    private let ids: RecordIDs
+    /// The plan's fields and slots as flat arrays (trivial to read per cell).
+    private let fields: [FieldSpec.Field]
+    private let slots: [Int]
+    private var ids: RecordIDs
     private var emails: [ValueSlot]
     private var phones: [ValueSlot]
     private var urls: [ValueSlot]
@@ -56,17 +72,19 @@ final class RowAssembler {
     init(plan: ColumnPlan, file: String) {
         self.plan = plan
         self.file = file
+        fields = plan.columns.map(\.spec.field)
+        slots = plan.columns.map(\.slot)
         ids = RecordIDs(plugin: "csv", file: file)
-        func slots(_ k: FieldSpec.Kind) -> [ValueSlot] {
+        func makeSlots(_ k: FieldSpec.Kind) -> [ValueSlot] {
             Array(repeating: ValueSlot(), count: plan.slotCounts[k] ?? 0)
         }
-        emails = slots(.email)
-        phones = slots(.phone)
-        urls = slots(.url)
-        handles = slots(.handle)
-        related = slots(.related)
-        events = slots(.event)
-        customs = slots(.custom)
+        emails = makeSlots(.email)
+        phones = makeSlots(.phone)
+        urls = makeSlots(.url)
+        handles = makeSlots(.handle)
+        related = makeSlots(.related)
+        events = makeSlots(.event)
+        customs = makeSlots(.custom)
         addresses = Array(repeating: AddressSlot(), count: plan.slotCounts[.address] ?? 0)
         orgs = Array(repeating: OrgSlot(), count: plan.slotCounts[.organization] ?? 0)
         // Numeric dates are day-first except in English-header exports.
@@ -86,20 +104,20 @@ final class RowAssembler {
         splitsSemicolon = !(plan.layout.family == .googleCurrent || plan.layout.family == .googleLegacy)
     }
 
-    private func resetSlots() {
-        for i in emails.indices { emails[i] = ValueSlot() }
-        for i in phones.indices { phones[i] = ValueSlot() }
-        for i in urls.indices { urls[i] = ValueSlot() }
-        for i in handles.indices { handles[i] = ValueSlot() }
-        for i in related.indices { related[i] = ValueSlot() }
-        for i in events.indices { events[i] = ValueSlot() }
-        for i in customs.indices { customs[i] = ValueSlot() }
+    private mutating func resetSlots() {
+        for i in emails.indices where emails[i].used { emails[i].reset() }
+        for i in phones.indices where phones[i].used { phones[i].reset() }
+        for i in urls.indices where urls[i].used { urls[i].reset() }
+        for i in handles.indices where handles[i].used { handles[i].reset() }
+        for i in related.indices where related[i].used { related[i].reset() }
+        for i in events.indices where events[i].used { events[i].reset() }
+        for i in customs.indices where customs[i].used { customs[i].reset() }
         for i in addresses.indices where addresses[i].used { addresses[i] = AddressSlot() }
         for i in orgs.indices where orgs[i].used { orgs[i] = OrgSlot() }
     }
 
     /// Builds the contact for the row; appends value-level problems to `warnings`.
-    func assemble(_ r: RecordView, line: Int, index: Int, warnings: inout [Warning]) -> Contact {
+    mutating func assemble(_ r: RecordView, line: Int, index: Int, warnings: inout [Warning]) -> Contact {
         resetSlots()
         var c = Contact(id: "")
         var recordId: String?
@@ -107,8 +125,8 @@ final class RowAssembler {
         var birthYear: Int?
         var birthMonth: Int?
         var birthDay: Int?
-        let columns = plan.columns
-        let n = min(r.count, columns.count)
+        let columnCount = fields.count
+        let n = min(r.count, columnCount)
         for i in 0..<n {
             var bytes = r.trimmed(i)
             if bytes.isEmpty { continue }
@@ -118,67 +136,92 @@ final class RowAssembler {
                     bytes = UnsafeBufferPointer(rebasing: bytes[1...])
                 }
             }
-            let value: String
-            if let v = String(validating: bytes, as: UTF8.self) {
-                value = v
-            } else {
-                value = String(decoding: bytes, as: UTF8.self)
-                invalidText = true
+            let field = fields[i]
+            let slot = slots[i]
+            // Multi-valued cells are split on the bytes, before any String exists.
+            switch field {
+            case .email:
+                Self.fill(&emails[slot], bytes, plan.columns[i].spec, semicolon: splitsSemicolon, invalid: &invalidText)
+                continue
+            case .phone:
+                Self.fill(&phones[slot], bytes, plan.columns[i].spec, semicolon: splitsSemicolon, invalid: &invalidText)
+                continue
+            case .url:
+                Self.fill(&urls[slot], bytes, plan.columns[i].spec, semicolon: false, invalid: &invalidText)
+                continue
+            case .handle:
+                Self.fill(&handles[slot], bytes, plan.columns[i].spec, semicolon: false, invalid: &invalidText)
+                continue
+            case .related:
+                Self.fill(&related[slot], bytes, plan.columns[i].spec, semicolon: false, invalid: &invalidText)
+                continue
+            case .event:
+                Self.fill(&events[slot], bytes, plan.columns[i].spec, semicolon: false, invalid: &invalidText)
+                continue
+            case .nickname:
+                Self.split(bytes, semicolon: false, into: &c.nicknames, invalid: &invalidText)
+                continue
+            case .categories:
+                let before = c.categories.count
+                Self.split(bytes, semicolon: true, into: &c.categories, invalid: &invalidText)
+                for k in before..<c.categories.count where c.categories[k].hasPrefix("* ") {
+                    c.categories[k] = String(c.categories[k].dropFirst(2))
+                }
+                continue
+            default: break
             }
-            let col = columns[i]
+            let value = Self.string(bytes, invalid: &invalidText)
             if let ignored = ignoredValues[i], value == ignored { continue }
-            switch col.spec.field {
+            switch field {
             case .ignore: break
             case .recordID: recordId = value
-            case .extensionField: c.extensions[col.spec.key ?? col.header, default: []].append(value)
-            case .name(let part): setName(&c.name, part, value)
-            case .nickname: c.nicknames.append(contentsOf: splitMulti(value, semicolon: false))
-            case .email: fill(&emails[col.slot], value, col.spec)
-            case .phone: fill(&phones[col.slot], value, col.spec)
-            case .url: fill(&urls[col.slot], value, col.spec)
-            case .handle: fill(&handles[col.slot], value, col.spec)
-            case .related: fill(&related[col.slot], value, col.spec)
-            case .event: fill(&events[col.slot], value, col.spec)
-            case .customValue: fill(&customs[col.slot], value, col.spec)
+            case .extensionField: c.extensions[plan.columns[i].spec.key ?? plan.columns[i].header, default: []].append(value)
+            case .name(let part): Self.setName(&c.name, part, value)
+            case .nickname, .email, .phone, .url, .handle, .related, .event, .categories: break
+            case .customValue:
+                customs[slot].values.append(value)
+                customs[slot].used = true
             case .label:
-                switch col.spec.kind {
-                case .email: emails[col.slot].label = value
-                case .phone: phones[col.slot].label = value
-                case .url: urls[col.slot].label = value
-                case .handle: handles[col.slot].label = value
-                case .related: related[col.slot].label = value
-                case .event: events[col.slot].label = value
-                case .custom: customs[col.slot].label = value
+                switch plan.columns[i].spec.kind {
+                case .email: emails[slot].setLabel(value)
+                case .phone: phones[slot].setLabel(value)
+                case .url: urls[slot].setLabel(value)
+                case .handle: handles[slot].setLabel(value)
+                case .related: related[slot].setLabel(value)
+                case .event: events[slot].setLabel(value)
+                case .custom: customs[slot].setLabel(value)
                 case .address:
-                    addresses[col.slot].label = value
-                    addresses[col.slot].used = true
-                case .organization, .none: c.extensions[col.header, default: []].append(value)
+                    addresses[slot].label = value
+                    addresses[slot].used = true
+                case .organization, .none: c.extensions[plan.columns[i].header, default: []].append(value)
                 }
-            case .service: handles[col.slot].service = value
+            case .service:
+                handles[slot].service = value
+                handles[slot].used = true
             case .address(let part):
                 let k = Self.addressIndex(part)
-                addresses[col.slot].used = true
-                if addresses[col.slot].labels.isEmpty { addresses[col.slot].labels = col.spec.labels }
-                if col.spec.preferred { addresses[col.slot].preferred = true }
-                if let old = addresses[col.slot].parts[k] {
-                    addresses[col.slot].parts[k] = old + " " + value
+                addresses[slot].used = true
+                if addresses[slot].labels.isEmpty { addresses[slot].labels = plan.columns[i].spec.labels }
+                if plan.columns[i].spec.preferred { addresses[slot].preferred = true }
+                if let old = addresses[slot].parts[k] {
+                    addresses[slot].parts[k] = old + " " + value
                 } else {
-                    addresses[col.slot].parts[k] = value
+                    addresses[slot].parts[k] = value
                 }
             case .organization(let part):
-                orgs[col.slot].used = true
+                orgs[slot].used = true
                 switch part {
-                case .name: orgs[col.slot].name = join(orgs[col.slot].name, value)
-                case .title: orgs[col.slot].title = join(orgs[col.slot].title, value)
-                case .department: orgs[col.slot].department = join(orgs[col.slot].department, value)
-                case .role: orgs[col.slot].role = join(orgs[col.slot].role, value)
+                case .name: orgs[slot].name = Self.join(orgs[slot].name, value)
+                case .title: orgs[slot].title = Self.join(orgs[slot].title, value)
+                case .department: orgs[slot].department = Self.join(orgs[slot].department, value)
+                case .role: orgs[slot].role = Self.join(orgs[slot].role, value)
                 }
             case .birthday:
                 switch CSVDate.parse(value, dayFirst: dayFirst) {
                 case .date(let d): c.birthday = d
                 case .empty: break
                 case .invalid:
-                    c.extensions[col.header, default: []].append(value)
+                    c.extensions[plan.columns[i].header, default: []].append(value)
                     warnings.append(Warning(message: "column \(i + 1): not a date; kept as an extension field", code: "csv.date"))
                 }
             case .birthYear: birthYear = Int(value)
@@ -189,30 +232,26 @@ final class RowAssembler {
                 case .date(let d): c.anniversaries.append(d)
                 case .empty: break
                 case .invalid:
-                    c.extensions[col.header, default: []].append(value)
+                    c.extensions[plan.columns[i].header, default: []].append(value)
                     warnings.append(Warning(message: "column \(i + 1): not a date; kept as an extension field", code: "csv.date"))
                 }
             case .dateExtension:
                 switch CSVDate.parse(value, dayFirst: dayFirst) {
-                case .date(let d): c.extensions[col.spec.key ?? col.header, default: []].append(d.isoString)
+                case .date(let d): c.extensions[plan.columns[i].spec.key ?? plan.columns[i].header, default: []].append(d.isoString)
                 case .empty: break
                 case .invalid:
-                    c.extensions[col.spec.key ?? col.header, default: []].append(value)
+                    c.extensions[plan.columns[i].spec.key ?? plan.columns[i].header, default: []].append(value)
                     warnings.append(Warning(message: "column \(i + 1): not a date; kept as written", code: "csv.date"))
                 }
             case .gender: c.gender = value
             case .photo: c.photo = value
             case .notes: c.notes.append(value)
-            case .categories:
-                for part in splitMulti(value, semicolon: true) {
-                    c.categories.append(part.hasPrefix("* ") ? String(part.dropFirst(2)) : part)
-                }
             }
         }
         // Cells beyond the header.
-        if r.count > columns.count {
+        if r.count > columnCount {
             var extra = 0
-            for i in columns.count..<r.count {
+            for i in columnCount..<r.count {
                 let bytes = r.trimmed(i)
                 if bytes.isEmpty { continue }
                 extra += 1
@@ -221,7 +260,7 @@ final class RowAssembler {
             if extra > 0 {
                 warnings.append(
                     Warning(
-                        message: "row has \(extra) non-empty cell\(extra == 1 ? "" : "s") beyond the header's \(columns.count) columns; kept as extension fields",
+                        message: "row has \(extra) non-empty cell\(extra == 1 ? "" : "s") beyond the header's \(columnCount) columns; kept as extension fields",
                         code: "csv.ragged"))
             }
         }
@@ -245,32 +284,98 @@ final class RowAssembler {
         return c
     }
 
-    private func join(_ old: String?, _ v: String) -> String {
+    private static func join(_ old: String?, _ v: String) -> String {
         guard let old else { return v }
         return old + " " + v
     }
 
-    private func setName(_ name: inout PersonName, _ part: FieldSpec.NamePart, _ v: String) {
+    private static func setName(_ name: inout PersonName, _ part: FieldSpec.NamePart, _ v: String) {
         switch part {
-        case .formatted: name.formatted = join(name.formatted, v)
-        case .given: name.given = join(name.given, v)
-        case .middle: name.middle = join(name.middle, v)
-        case .family: name.family = join(name.family, v)
-        case .prefix: name.prefix = join(name.prefix, v)
-        case .suffix: name.suffix = join(name.suffix, v)
-        case .phoneticGiven: name.phoneticGiven = join(name.phoneticGiven, v)
-        case .phoneticFamily: name.phoneticFamily = join(name.phoneticFamily, v)
+        case .formatted: name.formatted = Self.join(name.formatted, v)
+        case .given: name.given = Self.join(name.given, v)
+        case .middle: name.middle = Self.join(name.middle, v)
+        case .family: name.family = Self.join(name.family, v)
+        case .prefix: name.prefix = Self.join(name.prefix, v)
+        case .suffix: name.suffix = Self.join(name.suffix, v)
+        case .phoneticGiven: name.phoneticGiven = Self.join(name.phoneticGiven, v)
+        case .phoneticFamily: name.phoneticFamily = Self.join(name.phoneticFamily, v)
         }
     }
 
-    private func fill(_ slot: inout ValueSlot, _ value: String, _ spec: FieldSpec) {
-        if let old = slot.value {
-            slot.value = old + " ::: " + value
-        } else {
-            slot.value = value
-        }
-        if slot.labels.isEmpty { slot.labels = spec.labels }
+    private static func fill(
+        _ slot: inout ValueSlot, _ bytes: UnsafeBufferPointer<UInt8>, _ spec: FieldSpec, semicolon: Bool, invalid: inout Bool
+    ) {
+        slot.used = true
+        Self.split(bytes, semicolon: semicolon, into: &slot.values, invalid: &invalid)
+        if slot.labels.isEmpty && !spec.labels.isEmpty { slot.labels = spec.labels }
         if spec.preferred { slot.preferred = true }
+    }
+
+    /// A cell's text; invalid UTF-8 is repaired (U+FFFD) and reported.
+    @inline(__always)
+    static func string(_ b: UnsafeBufferPointer<UInt8>, invalid: inout Bool) -> String {
+        var high: UInt8 = 0
+        for x in b { high |= x }
+        if high >= 0x80 && !isValidUTF8(b) { invalid = true }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let x = b[i]
+            if x < 0x80 {
+                i += 1
+                continue
+            }
+            let len: Int
+            if x & 0xE0 == 0xC0 && x >= 0xC2 {
+                len = 2
+            } else if x & 0xF0 == 0xE0 {
+                len = 3
+            } else if x & 0xF8 == 0xF0 && x <= 0xF4 {
+                len = 4
+            } else {
+                return false
+            }
+            if i + len > n { return false }
+            for k in 1..<len where b[i + k] & 0xC0 != 0x80 { return false }
+            i += len
+        }
+        return true
+    }
+
+    /// Splits a cell on Google's " ::: " (and on ";" where `semicolon`),
+    /// trimming each part and dropping empty ones, straight from the bytes.
+    static func split(_ b: UnsafeBufferPointer<UInt8>, semicolon: Bool, into out: inout [String], invalid: inout Bool) {
+        let n = b.count
+        var start = 0
+        var i = 0
+        func emit(_ s: Int, _ e: Int) {
+            var s = s
+            var e = e
+            while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
+            while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 { e -= 1 }
+            if s < e { out.append(string(UnsafeBufferPointer(rebasing: b[s..<e]), invalid: &invalid)) }
+        }
+        while i < n {
+            let x = b[i]
+            if semicolon && x == 0x3B {
+                emit(start, i)
+                i += 1
+                start = i
+            } else if x == 0x3A && i >= 1 && i + 3 < n && b[i - 1] == 0x20 && b[i + 1] == 0x3A && b[i + 2] == 0x3A
+                && b[i + 3] == 0x20
+            {
+                emit(start, i - 1)
+                i += 4
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        emit(start, n)
     }
 
     static func addressIndex(_ p: FieldSpec.AddressPart) -> Int {
@@ -286,30 +391,6 @@ final class RowAssembler {
         case .country: 8
         case .formatted: 9
         }
-    }
-
-    /// Splits Google's " ::: " multi-values (and, where `semicolon`, a ";"
-    /// list), trimming each part and dropping empty ones.
-    private func splitMulti(_ s: String, semicolon: Bool) -> [String] {
-        var hasSep = false
-        for b in s.utf8 where b == 0x3A || (semicolon && b == 0x3B) {
-            hasSep = true
-            break
-        }
-        if !hasSep { return [s] }
-        var parts: [String] = []
-        for piece in s.components(separatedBy: " ::: ") {
-            if semicolon && piece.utf8.contains(0x3B) {
-                for p in piece.split(separator: ";") {
-                    let t = String(p).trimmingASCIISpaces()
-                    if !t.isEmpty { parts.append(t) }
-                }
-            } else {
-                let t = piece.trimmingASCIISpaces()
-                if !t.isEmpty { parts.append(t) }
-            }
-        }
-        return parts
     }
 
     /// Reads a label cell: "* Work" → (["work"], preferred); "Work Fax" →
@@ -344,36 +425,34 @@ final class RowAssembler {
         return ([s], preferred)
     }
 
-    private func values(_ slot: ValueSlot, semicolon: Bool) -> [(String, [String], Bool)] {
-        guard let v = slot.value else { return [] }
-        let parts = splitMulti(v, semicolon: semicolon)
-        var labels = slot.labels
-        var preferred = slot.preferred
-        var perValue: [[String]]?
-        if let l = slot.label {
-            let labelParts = l.components(separatedBy: " ::: ")
-            if labelParts.count > 1 && labelParts.count == parts.count {
-                perValue = []
-                for (k, lp) in labelParts.enumerated() {
-                    let (ls, pref) = Self.parseLabel(lp)
-                    perValue!.append(ls)
-                    if pref && k == 0 { preferred = true }
-                }
-            } else {
-                let (ls, pref) = Self.parseLabel(l)
-                labels = ls
-                if pref { preferred = true }
-            }
+    /// Calls `body` with each value of a slot, its labels and preferred flag.
+    @inline(__always)
+    private static func forEachValue(_ slot: ValueSlot, _ body: (String, [String], Bool) -> Void) {
+        let parts = slot.values
+        guard let l = slot.label else {
+            for (k, p) in parts.enumerated() { body(p, slot.labels, slot.preferred && k == 0) }
+            return
         }
-        return parts.enumerated().map { k, p in (p, perValue?[k] ?? labels, preferred && k == 0) }
+        let labelParts = l.components(separatedBy: " ::: ")
+        if labelParts.count > 1 && labelParts.count == parts.count {
+            var preferred = slot.preferred
+            for (k, p) in parts.enumerated() {
+                let (ls, pref) = parseLabel(labelParts[k])
+                if pref && k == 0 { preferred = true }
+                body(p, ls, preferred && k == 0)
+            }
+            return
+        }
+        let (ls, pref) = parseLabel(l)
+        for (k, p) in parts.enumerated() { body(p, ls, (slot.preferred || pref) && k == 0) }
     }
 
     private func buildMulti(_ c: inout Contact, warnings: inout [Warning]) {
-        for s in emails where s.value != nil {
-            for (v, l, p) in values(s, semicolon: splitsSemicolon) { c.emails.append(EmailAddress(v, labels: l, preferred: p)) }
+        for s in emails where s.used && !s.values.isEmpty {
+            Self.forEachValue(s) { v, l, p in c.emails.append(EmailAddress(v, labels: l, preferred: p)) }
         }
-        for s in phones where s.value != nil {
-            for (v, l, p) in values(s, semicolon: splitsSemicolon) { c.phones.append(PhoneNumber(raw: v, labels: l, preferred: p)) }
+        for s in phones where s.used && !s.values.isEmpty {
+            Self.forEachValue(s) { v, l, p in c.phones.append(PhoneNumber(raw: v, labels: l, preferred: p)) }
         }
         for s in addresses where s.used {
             let p = s.parts
@@ -394,11 +473,11 @@ final class RowAssembler {
         for o in orgs where o.used {
             c.organizations.append(Organization(name: o.name, department: o.department, title: o.title, role: o.role))
         }
-        for s in urls where s.value != nil {
-            for (v, l, p) in values(s, semicolon: false) { c.urls.append(LabeledValue(v, labels: l, preferred: p)) }
+        for s in urls where s.used && !s.values.isEmpty {
+            Self.forEachValue(s) { v, l, p in c.urls.append(LabeledValue(v, labels: l, preferred: p)) }
         }
-        for s in handles where s.value != nil {
-            for (v, l, p) in values(s, semicolon: false) {
+        for s in handles where s.used && !s.values.isEmpty {
+            Self.forEachValue(s) { v, l, p in
                 var labels = l
                 if let svc = s.service?.trimmingASCIISpaces(), !svc.isEmpty {
                     labels = [svc.lowercased()] + labels.filter { $0 != svc.lowercased() }
@@ -406,11 +485,11 @@ final class RowAssembler {
                 c.handles.append(LabeledValue(v, labels: labels, preferred: p))
             }
         }
-        for s in related where s.value != nil {
-            for (v, l, p) in values(s, semicolon: false) { c.related.append(LabeledValue(v, labels: l, preferred: p)) }
+        for s in related where s.used && !s.values.isEmpty {
+            Self.forEachValue(s) { v, l, p in c.related.append(LabeledValue(v, labels: l, preferred: p)) }
         }
-        for s in events where s.value != nil {
-            for (v, l, _) in values(s, semicolon: false) {
+        for s in events where s.used && !s.values.isEmpty {
+            Self.forEachValue(s) { v, l, _ in
                 switch CSVDate.parse(v, dayFirst: dayFirst) {
                 case .date(let d):
                     if l == ["birthday"] && c.birthday == nil { c.birthday = d } else { c.anniversaries.append(d) }
@@ -421,9 +500,17 @@ final class RowAssembler {
                 }
             }
         }
-        for s in customs where s.value != nil {
+        for s in customs where s.used && !s.values.isEmpty {
             let key = s.label?.trimmingASCIISpaces() ?? ""
-            c.extensions[key.isEmpty ? "Custom Field" : key, default: []].append(s.value!)
+            c.extensions[key.isEmpty ? "Custom Field" : key, default: []].append(contentsOf: s.values)
         }
+    }
+}
+
+extension RowAssembler.ValueSlot {
+    /// Sets the label cell's text (a label cell alone still marks the slot used).
+    mutating func setLabel(_ text: String) {
+        label = text
+        used = true
     }
 }
