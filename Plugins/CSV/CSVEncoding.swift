@@ -89,13 +89,14 @@ struct CSVEncoding: Equatable {
         return true
     }
 
-    /// Shift_JIS text has lead bytes 0x81–0x9F/0xE0–0xFC followed by a trail
-    /// byte, and in Japanese text most trail bytes are high too; Windows-1252
-    /// text has mostly isolated high bytes followed by ASCII letters.
+    /// Shift_JIS text is all lead+trail pairs (lead 0x81–0x9F/0xE0–0xFC), and
+    /// in Japanese text most leads are 0x81–0x9F (kana and common kanji);
+    /// Windows-1252 text has isolated high bytes, mostly accented letters
+    /// 0xC0–0xFF, where 0x81–0x9F are rare punctuation.
     static func looksLikeShiftJIS(_ bytes: [UInt8]) -> Bool {
         var i = 0
         var pairs = 0
-        var highTrail = 0
+        var lowLead = 0
         var katakana = 0
         while i < bytes.count {
             let b = bytes[i]
@@ -113,10 +114,10 @@ struct CSVEncoding: Equatable {
             let t = bytes[i + 1]
             guard (0x40...0x7E).contains(t) || (0x80...0xFC).contains(t) else { return false }
             pairs += 1
-            if t >= 0x80 { highTrail += 1 }
+            if b <= 0x9F { lowLead += 1 }
             i += 2
         }
-        return pairs > 0 && highTrail * 2 >= pairs && katakana <= pairs
+        return pairs > 0 && lowLead * 2 >= pairs && katakana <= pairs
     }
 }
 

@@ -6,6 +6,9 @@ struct CSVLayout: Equatable {
     enum Family: String, CaseIterable {
         case googleCurrent, googleLegacy, googleOutlook, outlookDesktop, outlook97, outlookCom
         case linkedIn, thunderbird, yahoo, apple, generic
+        /// The generic layout Kith writes: only its own column names carry
+        /// fields; every other column is an extension field, whatever its name.
+        case kith
     }
 
     var family: Family
@@ -21,7 +24,7 @@ struct CSVLayout: Equatable {
         case .thunderbird: "tb"
         case .yahoo: "y"
         case .apple: "ap"
-        case .generic: "*"
+        case .generic, .kith: "*"
         }
     }
 
@@ -29,7 +32,7 @@ struct CSVLayout: Equatable {
     var titleIsPrefix: Bool { vocabularyFamily == "ol" }
 
     /// True for layouts that spreadsheets open (formula neutralisation is undone on read).
-    var isSpreadsheetExport: Bool { family != .generic }
+    var isSpreadsheetExport: Bool { family != .generic && family != .kith }
 
     /// The name shown to users: "Outlook desktop, German headers".
     var displayName: String {
@@ -46,6 +49,7 @@ struct CSVLayout: Equatable {
         case .yahoo: base = "Yahoo Contacts"
         case .apple: base = "Apple Contacts"
         case .generic: base = "generic"
+        case .kith: base = "generic (Kith)"
         }
         guard language != "en", let lang = CSVLayout.languageNames[language] else { return base }
         return "\(base), \(lang) headers"
@@ -71,8 +75,13 @@ struct CSVLayout: Equatable {
             guard let dash = h.range(of: " - ", options: .backwards) else { return nil }
             return HeaderVocabulary.normalize(String(h[dash.upperBound...]))
         }
+        // Kith's own generic layout ("Email 1 Label", "Address 1 Street") is
+        // read as generic even when extension columns carry vendor names.
+        let kithGeneric = headers.contains { ["Email 1 Label", "Phone 1 Label", "Address 1 Street", "Organization 1 Name", "URL 1 Label"].contains($0) }
         let family: Family
-        if has("connectedon") {
+        if kithGeneric {
+            family = .kith
+        } else if has("connectedon") {
             family = .linkedIn
         } else if groupSuffixes.contains("label") {
             family = .googleCurrent
@@ -94,6 +103,36 @@ struct CSVLayout: Equatable {
             family = .generic
         }
         return CSVLayout(family: family, language: language)
+    }
+
+    /// The column names Kith's generic writer uses, with the number as "#".
+    static let kithColumns: Set<String> = {
+        var s: Set<String> = [
+            "ID", "Name", "Name Prefix", "Given Name", "Middle Name", "Family Name", "Name Suffix", "Phonetic Given Name",
+            "Phonetic Family Name", "Birthday", "Gender", "Photo", "Categories", "Nickname #", "Anniversary #", "Note #",
+        ]
+        for k in ["Email", "Phone", "URL", "Handle", "Related"] { s.formUnion(["\(k) #", "\(k) # Label"]) }
+        for p in ["Label", "Street", "Extended", "PO Box", "City", "Region", "Postal Code", "Country", "Formatted"] { s.insert("Address # \(p)") }
+        for p in ["Name", "Department", "Title", "Role"] { s.insert("Organization # \(p)") }
+        return s
+    }()
+
+    /// True when `header` is one of the generic writer's own column names.
+    static func isKithColumn(_ header: String) -> Bool {
+        var out = ""
+        var inDigits = false
+        var replaced = false
+        for ch in header {
+            if ch.isASCII && ch.isNumber && !replaced {
+                if !inDigits { out.append("#") }
+                inDigits = true
+                continue
+            }
+            if inDigits { replaced = true }
+            inDigits = false
+            out.append(ch)
+        }
+        return kithColumns.contains(out)
     }
 
     /// The language most header names belong to; English unless another

@@ -41,7 +41,7 @@ public struct CSVPlugin: Importer, Exporter {
         let sniff = CSVSniffer.sniff(text, complete: probe.head.count < FormatProbe.headSize, delimiter: nil, mapping: nil)
         if sniff.headerIndex != nil {
             let layout = CSVLayout.detect(headers: sniff.header)
-            if layout.family != .generic {
+            if layout.family != .generic && layout.family != .kith {
                 return Detection(confidence: 90, reason: "CSV header of the \(layout.displayName) layout")
             }
             let c = (sniff.recognised >= 3 ? 75 : 60) + (extFits ? 10 : 0)

@@ -38,6 +38,10 @@ struct ColumnPlan {
                 columns.append(PlannedColumn(spec: FieldSpec(.extensionField, key: "Column \(i + 1)"), slot: -1, header: header))
                 continue
             }
+            if layout.family == .kith && !CSVLayout.isKithColumn(header) {
+                columns.append(PlannedColumn(spec: FieldSpec(.extensionField), slot: -1, header: header))
+                continue
+            }
             let (spec, key) = resolver.resolve(header, index: i)
             columns.append(resolver.place(spec, key: key, header: header))
         }

@@ -68,6 +68,7 @@ struct RowAssembler {
     private let unneutralise: Bool
     private let ignoredValues: [String?]
     private let splitsSemicolon: Bool
+    private let categoriesSplitSemicolon: Bool
 
     init(plan: ColumnPlan, file: String) {
         self.plan = plan
@@ -101,7 +102,9 @@ struct RowAssembler {
             default: return nil
             }
         }
-        splitsSemicolon = !(plan.layout.family == .googleCurrent || plan.layout.family == .googleLegacy)
+        let family = plan.layout.family
+        splitsSemicolon = !(family == .googleCurrent || family == .googleLegacy || family == .kith)
+        categoriesSplitSemicolon = family != .kith
     }
 
     private mutating func resetSlots() {
@@ -163,7 +166,7 @@ struct RowAssembler {
                 continue
             case .categories:
                 let before = c.categories.count
-                Self.split(bytes, semicolon: true, into: &c.categories, invalid: &invalidText)
+                Self.split(bytes, semicolon: categoriesSplitSemicolon, into: &c.categories, invalid: &invalidText)
                 for k in before..<c.categories.count where c.categories[k].hasPrefix("* ") {
                     c.categories[k] = String(c.categories[k].dropFirst(2))
                 }

@@ -80,7 +80,7 @@ struct WriterTests {
         #expect(text.contains("* Home,anna.vogt@example.org"))
         #expect(text.contains("Work Fax,+44 20 7946 0959"))
         #expect(text.contains("\"'=HYPERLINK("))
-        #expect(text.contains(",'@SUM(1+1)"))
+        #expect(text.contains("\"'@SUM(1+1)"))
         // Read back as Google: the apostrophe goes again, labels and primary flags survive.
         let o = importCSV(bytes: bytes, name: "google.csv")
         #expect(layoutNote(o).hasPrefix("detected layout: Google Contacts ("))
