@@ -77,7 +77,9 @@ struct CSVLayout: Equatable {
         }
         // Kith's own generic layout ("Email 1 Label", "Address 1 Street") is
         // read as generic even when extension columns carry vendor names.
-        let kithGeneric = headers.contains { ["Email 1 Label", "Phone 1 Label", "Address 1 Street", "Organization 1 Name", "URL 1 Label"].contains($0) }
+        let kithGeneric = headers.contains {
+            isKithColumn($0) && ($0.hasSuffix(" Label") || $0.hasPrefix("Address ") || $0.hasPrefix("Organization "))
+        }
         let family: Family
         if kithGeneric {
             family = .kith

@@ -162,11 +162,21 @@ enum GenericLayoutWriter {
         for n in 0..<emails { header += ["Email \(n + 1)", "Email \(n + 1) Label"] }
         let phones = maxCount { $0.phones.count }
         for n in 0..<phones { header += ["Phone \(n + 1)", "Phone \(n + 1) Label"] }
-        let addressParts = ["Label", "Street", "Extended", "PO Box", "City", "Region", "Postal Code", "Country", "Formatted"]
+        // Address and organisation parts only where some contact has them.
+        let addressPartValues: [(String, (PostalAddress) -> String?)] = [
+            ("Label", { $0.labels.isEmpty && !$0.preferred ? nil : "x" }), ("Street", \.street), ("Extended", \.extended),
+            ("PO Box", \.poBox), ("City", \.locality), ("Region", \.region), ("Postal Code", \.postalCode),
+            ("Country", \.country), ("Formatted", \.formatted),
+        ]
+        let addressParts = addressPartValues.filter { _, f in any { $0.addresses.contains { f($0) != nil } } }.map(\.0)
         let addresses = maxCount { $0.addresses.count }
         for n in 0..<addresses { header += addressParts.map { "Address \(n + 1) \($0)" } }
+        let orgPartValues: [(String, (Organization) -> String?)] = [
+            ("Name", \.name), ("Department", \.department), ("Title", \.title), ("Role", \.role),
+        ]
+        let orgParts = orgPartValues.filter { _, f in any { $0.organizations.contains { f($0) != nil } } }.map(\.0)
         let orgs = maxCount { $0.organizations.count }
-        for n in 0..<orgs { header += ["Name", "Department", "Title", "Role"].map { "Organization \(n + 1) \($0)" } }
+        for n in 0..<orgs { header += orgParts.map { "Organization \(n + 1) \($0)" } }
         let urls = maxCount { $0.urls.count }
         for n in 0..<urls { header += ["URL \(n + 1)", "URL \(n + 1) Label"] }
         let handles = maxCount { $0.handles.count }
