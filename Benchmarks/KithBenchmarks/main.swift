@@ -35,6 +35,31 @@ func time(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// CPU seconds (user + system) used by this process so far: on a shared,
+/// busy machine a steadier measure than wall time.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+        getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
+}
+
+/// Runs `body` and returns (wall seconds, CPU seconds).
+func timeBoth(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    let c0 = cpuSeconds()
+    let w = try time(body)
+    return (w, cpuSeconds() - c0)
+}
+
+func line(_ name: String, bytes: Int, records: Int, wall: Double, cpu: Double) {
+    print(String(format: "%-28@ %9.1f MB/s %11.0f records/s %8.3f s wall | CPU %8.3f s = %7.1f MB/s", name as NSString,
+        Double(bytes) / 1e6 / wall, Double(records) / wall, wall, cpu, Double(bytes) / 1e6 / cpu))
+}
+
 func line(_ name: String, bytes: Int, records: Int, seconds: Double) {
     let mbps = Double(bytes) / 1e6 / seconds
     let rps = Double(records) / seconds
@@ -121,7 +146,7 @@ func benchCSV(path: String) throws {
     var values = 0
     var diagnostics = 0
     var summary = ImportSummary()
-    let t = try time {
+    let t = try timeBoth {
         summary = try CSVPlugin().importRecords(from: .file(path), options: PluginOptions()) { event in
             switch event {
             case .contact(let c):
@@ -133,11 +158,11 @@ func benchCSV(path: String) throws {
         }
     }
     var scanned = (records: 0, cells: 0)
-    let ts = try time { scanned = try CSVPlugin.scanCells(path: path) }
-    line("kith csv cells (no model)", bytes: bytes, records: scanned.records, seconds: ts)
+    let ts = try timeBoth { scanned = try CSVPlugin.scanCells(path: path) }
+    line("kith csv cells (no model)", bytes: bytes, records: scanned.records, wall: ts.wall, cpu: ts.cpu)
     print("CSV import of \(path): \(bytes) bytes, \(summary.recordsRead) rows read, \(summary.recordsRejected) rejected; \(scanned.cells) non-empty cells")
     print("\(contacts) contacts with \(values) emails/phones/addresses/organisations, \(diagnostics) diagnostics")
-    line("kith csv importer", bytes: bytes, records: summary.recordsRead, seconds: t)
+    line("kith csv importer (model)", bytes: bytes, records: summary.recordsRead, wall: t.wall, cpu: t.cpu)
     print(String(format: "peak memory %.0f MB", peakRSSMegabytes()))
 }
 
@@ -148,7 +173,7 @@ func benchContactFloor(path: String) throws {
     let text = try String(contentsOfFile: path, encoding: .utf8)
     let rows = text.split(whereSeparator: \.isNewline).dropFirst().prefix(1_000_000).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     var n = 0
-    let t = time {
+    let t = timeBoth {
         for (i, cells) in rows.enumerated() where cells.count >= 11 {
             var c = Contact(id: "csv:\(i)")
             c.name = PersonName(formatted: cells[2], given: cells[3], family: cells[4], middle: cells[5])
@@ -161,7 +186,7 @@ func benchContactFloor(path: String) throws {
             n += c.emails.count
         }
     }
-    line("model floor (no parsing)", bytes: text.utf8.count, records: rows.count, seconds: t)
+    line("model floor (no parsing)", bytes: text.utf8.count, records: rows.count, wall: t.wall, cpu: t.cpu)
 }
 
 let args = CommandLine.arguments.dropFirst()

@@ -179,7 +179,7 @@ struct CSVImport {
                     // Header-less file with a positional mapping: name the columns by position.
                     let count = tokenizer.withRecord { $0.count }
                     let width = max(count, (mapping?.columns.keys.compactMap { Int($0) }.max() ?? 0))
-                    let names = (0..<width).map { String($0 + 1) }
+                    let names = (0..<width).map { "Column \($0 + 1)" }
                     let p = ColumnPlan.build(headers: names, layout: layout, mapping: mapping)
                     plan = p
                     assembler = RowAssembler(plan: p, file: source.name)
@@ -231,7 +231,8 @@ struct CSVImport {
         var message = "detected layout: \(name) (\(encoding.name), \(d)-separated, \(plan.columns.count) columns"
         if unknown > 0 { message += ", \(unknown) kept as extension fields" }
         message += ")"
-        return diagnostic(.note, line: line, message, code: "csv.layout")
+        _ = line
+        return diagnostic(.note, line: 1, message, code: "csv.layout")
     }
 
     /// True when the row repeats the header (files concatenated with their headers).
