@@ -216,6 +216,8 @@ struct CSVImport {
         return summary
     }
 
+    /// The "detected layout: …" note, always at line 1 so tools find it in
+    /// one place; a header further down is named in the message.
     private func layoutNote(_ plan: ColumnPlan, header: [String], encoding: CSVEncoding, delimiter: UInt8, line: Int) -> ImportEvent {
         var name = plan.layout.displayName
         if plan.layout.family == .linkedIn && !plan.columns.contains(where: { $0.spec.field == .url }) { name += ", without URL column" }
@@ -230,8 +232,8 @@ struct CSVImport {
         let unknown = plan.columns.filter { $0.spec.field == .extensionField }.count
         var message = "detected layout: \(name) (\(encoding.name), \(d)-separated, \(plan.columns.count) columns"
         if unknown > 0 { message += ", \(unknown) kept as extension fields" }
+        if line > 1 { message += ", header on line \(line)" }
         message += ")"
-        _ = line
         return diagnostic(.note, line: 1, message, code: "csv.layout")
     }
 

@@ -116,7 +116,13 @@ struct RowAssembler {
         for i in related.indices where related[i].used { related[i].reset() }
         for i in events.indices where events[i].used { events[i].reset() }
         for i in customs.indices where customs[i].used { customs[i].reset() }
-        for i in addresses.indices where addresses[i].used { addresses[i] = AddressSlot() }
+        for i in addresses.indices where addresses[i].used {
+            for k in 0..<10 { addresses[i].parts[k] = nil }
+            addresses[i].label = nil
+            if !addresses[i].labels.isEmpty { addresses[i].labels = [] }
+            addresses[i].preferred = false
+            addresses[i].used = false
+        }
         for i in orgs.indices where orgs[i].used { orgs[i] = OrgSlot() }
     }
 
@@ -454,6 +460,12 @@ struct RowAssembler {
     }
 
     private func buildMulti(_ c: inout Contact, warnings: inout [Warning]) {
+        var emailCount = 0
+        for s in emails where s.used { emailCount += s.values.count }
+        if emailCount > 1 { c.emails.reserveCapacity(emailCount) }
+        var phoneCount = 0
+        for s in phones where s.used { phoneCount += s.values.count }
+        if phoneCount > 1 { c.phones.reserveCapacity(phoneCount) }
         for s in emails where s.used && !s.values.isEmpty {
             Self.forEachValue(s) { v, l, p in c.emails.append(EmailAddress(v, labels: l, preferred: p)) }
         }
@@ -463,7 +475,12 @@ struct RowAssembler {
         for s in addresses where s.used {
             let p = s.parts
             if p.allSatisfy({ $0 == nil }) { continue }
-            let street = [p[0], p[1], p[2]].compactMap { $0 }
+            let street: String?
+            if p[1] == nil && p[2] == nil {
+                street = p[0]
+            } else {
+                street = [p[0], p[1], p[2]].compactMap { $0 }.joined(separator: "\n")
+            }
             var labels = s.labels
             var preferred = s.preferred
             if let l = s.label {
@@ -473,7 +490,7 @@ struct RowAssembler {
             }
             c.addresses.append(
                 PostalAddress(
-                    poBox: p[4], extended: p[3], street: street.isEmpty ? nil : street.joined(separator: "\n"), locality: p[5],
+                    poBox: p[4], extended: p[3], street: street, locality: p[5],
                     region: p[6], postalCode: p[7], country: p[8], formatted: p[9], labels: labels, preferred: preferred))
         }
         for o in orgs where o.used {
