@@ -1,13 +1,15 @@
 // The byte-level CSV record splitter.
 //
-// Hand-written rather than built on a Swift CSV library: SwiftCSV (0.10)
-// loads the whole input into one `String` and walks `Character`s, and
-// CSV.swift (2.5) decodes through a per-`UnicodeScalar` iterator; neither
-// streams raw bytes, and both spend their time in exactly the per-character
-// work the import's speed target rules out. This splitter scans bytes in a
-// reusable buffer, hands out fields as ranges into it (copying only quoted
-// fields that need unescaping), and keeps at most one record plus one chunk
-// in memory.
+// Hand-written rather than built on a Swift CSV library. Measured here on the
+// first 20 MB of `gen_contacts.py 1000000 … --seed 42`, CPU time, every
+// non-empty cell made into a String: yaslab/CSV.swift 2.5.2 (streaming,
+// decodes per UnicodeScalar) 14 MB/s; swiftcsv/SwiftCSV 0.10.0 (loads the
+// whole file into one String, walks Characters) 3.7 MB/s; Python's
+// csv.DictReader about 37 MB/s; this splitter about 215 MB/s. Neither
+// library streams raw bytes, and both are slower than the Python baseline the
+// import must beat. This splitter scans bytes in a reusable buffer, hands out
+// fields as ranges into it (copying only quoted fields that need unescaping),
+// and keeps at most one record plus one chunk in memory.
 
 /// A field of the current record: a byte range in the input buffer, or in the
 /// scratch buffer when unescaping had to copy it.
