@@ -171,7 +171,7 @@ struct CSVImport {
                 try emit(
                     diagnostic(
                         .error, line: line, record: index,
-                        "row rejected: a quoted cell that starts on this line is never closed; reading resumes on the next line",
+                        "row rejected: a quoted cell that starts on this line is never closed (or the row exceeds 8 MiB); reading resumes on the next line",
                         code: "csv.quote"))
             case .record:
                 let line = tokenizer.recordLine

@@ -115,16 +115,29 @@ final class CSVTokenizer {
         }
     }
 
-    /// Drops the first physical line of a record whose quote never closed.
+    /// Drops the first physical line of a record whose quote never closed
+    /// (or that outgrew the size limit), reading on to that line's end.
     private func skipUnterminated() -> TokenizerResult {
         let start = line
-        var i = pos
-        while i < buffer.count, buffer[i] != 0x0A, buffer[i] != 0x0D { i += 1 }
-        if i < buffer.count {
-            if buffer[i] == 0x0D, i + 1 < buffer.count, buffer[i + 1] == 0x0A { i += 1 }
-            i += 1
+        while true {
+            var i = pos
+            while i < buffer.count, buffer[i] != 0x0A, buffer[i] != 0x0D { i += 1 }
+            if i < buffer.count {
+                if buffer[i] == 0x0D {
+                    if i + 1 >= buffer.count && !eof {
+                        pos = i
+                        refill()
+                        continue
+                    }
+                    if i + 1 < buffer.count, buffer[i + 1] == 0x0A { i += 1 }
+                }
+                pos = i + 1
+                break
+            }
+            pos = buffer.count
+            if eof { break }
+            refill()
         }
-        pos = i
         line += 1
         fields.removeAll(keepingCapacity: true)
         recordLine = start

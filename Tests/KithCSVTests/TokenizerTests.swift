@@ -97,3 +97,22 @@ struct TokenizerTests {
         #expect(records("a\tb;c\n", delimiter: 0x3B) == [["a\tb", "c"]])
     }
 }
+
+@Suite("CSV tokenizer limits")
+struct TokenizerLimitTests {
+    @Test func overlongUnquotedLineIsSkippedToItsEnd() {
+        let bytes = Array(("a,b\n" + String(repeating: "y", count: 5000) + "\nc,d\n").utf8)
+        var offset = 0
+        let t = CSVTokenizer(delimiter: 0x2C, maxRecordBytes: 1000) {
+            guard offset < bytes.count else { return nil }
+            defer { offset += 700 }
+            return Array(bytes[offset..<min(bytes.count, offset + 700)])
+        }
+        #expect(t.next() == .record)
+        #expect(t.next() == .unterminated(line: 2))
+        #expect(t.next() == .record)
+        #expect(t.recordStrings() == ["c", "d"])
+        #expect(t.recordLine == 3)
+        #expect(t.next() == .end)
+    }
+}
