@@ -8,7 +8,7 @@ struct RecordIDs {
     private let plugin: String
     /// FNV-1a state after the file name and the separator.
     private let afterFile: UInt64
-    private var seen = Set<UInt64>()
+    private var seen = HashSet64()
 
     init(plugin: String, file: String) {
         self.plugin = plugin
@@ -38,13 +38,15 @@ struct RecordIDs {
                 k += 1
             }
             out[k] = 0x3A
-            k += 1
-            for shift in stride(from: 60, through: 0, by: -4) {
-                let d = UInt8((h >> UInt64(shift)) & 0xF)
-                out[k] = d < 10 ? 48 + d : 87 + d
-                k += 1
+            var v = h
+            var i = prefix + 16
+            while i > prefix {
+                let d = UInt8(truncatingIfNeeded: v & 0xF)
+                out[i] = d < 10 ? 48 + d : 87 + d
+                v >>= 4
+                i -= 1
             }
-            return k
+            return prefix + 17
         }
     }
 
@@ -54,7 +56,7 @@ struct RecordIDs {
         if let recordId, !recordId.isEmpty {
             var h = afterFile
             Self.feed(&h, recordId)
-            if seen.insert(h).inserted { return render(h) }
+            if seen.insert(h) { return render(h) }
             warnings.append(
                 RowAssembler.Warning(
                     message: "record id already used by an earlier row; this contact's id comes from its position",
@@ -69,5 +71,45 @@ struct RecordIDs {
         h &*= Self.prime
         Self.feed(&h, String(locator.record ?? 0))
         return render(h)
+    }
+}
+
+/// A set of 64-bit hashes (open addressing, linear probing). The values are
+/// already FNV hashes, so unlike `Set<UInt64>` it does not hash them again.
+struct HashSet64 {
+    private var slots = [UInt64](repeating: 0, count: 1024)
+    private var count = 0
+    private var hasZero = false
+
+    /// Inserts `h`; false when it was already present.
+    mutating func insert(_ h: UInt64) -> Bool {
+        if h == 0 {
+            defer { hasZero = true }
+            return !hasZero
+        }
+        if (count + 1) * 4 > slots.count * 3 { grow() }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 {
+                slots[i] = h
+                count += 1
+                return true
+            }
+            if s == h { return false }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        let mask = slots.count - 1
+        for h in old where h != 0 {
+            var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = h
+        }
     }
 }

@@ -116,3 +116,27 @@ struct TokenizerLimitTests {
         #expect(t.next() == .end)
     }
 }
+
+@Suite("Record id bookkeeping")
+struct RecordIDTests {
+    @Test func hashSetAgreesWithSet() {
+        var rng = SplitMix64(seed: 42)
+        var mine = HashSet64()
+        var reference = Set<UInt64>()
+        for _ in 0..<20_000 {
+            let v = rng.next() % 5_000  // many repeats, and 0
+            #expect(mine.insert(v) == reference.insert(v).inserted)
+        }
+    }
+
+    @Test func idsMatchStableID() {
+        var ids = RecordIDs(plugin: "csv", file: "dir/people.csv")
+        var warnings: [RowAssembler.Warning] = []
+        let loc = Locator(line: 7, record: 6)
+        #expect(ids.id(recordId: "r-1", locator: loc, warnings: &warnings) == StableID.record(plugin: "csv", file: "dir/people.csv", locator: loc, recordId: "r-1"))
+        #expect(ids.id(recordId: nil, locator: loc, warnings: &warnings) == StableID.record(plugin: "csv", file: "dir/people.csv", locator: loc))
+        #expect(warnings.isEmpty)
+        _ = ids.id(recordId: "r-1", locator: Locator(line: 9, record: 8), warnings: &warnings)
+        #expect(warnings.map(\.code) == ["csv.duplicate-id"])
+    }
+}
