@@ -289,6 +289,12 @@ struct RowAssembler {
             }
         }
         buildMulti(&c, warnings: &warnings)
+        // A row naming only an organisation (a company, a role mailbox) is one.
+        if c.name.given == nil && c.name.family == nil && c.name.middle == nil, let org = c.organizations.first?.name,
+            c.name.formatted == nil || c.name.formatted == org
+        {
+            c.type = .organization
+        }
 
         let locator = Locator(line: line, record: index)
         c.id = ids.id(recordId: recordId, locator: locator, warnings: &warnings)

@@ -223,3 +223,11 @@ struct LayoutTests {
         #expect(e?.message.contains("mapping") == true)
     }
 }
+
+@Suite("CSV contact kinds")
+struct ContactKindTests {
+    @Test func rowsNamingOnlyAnOrganisationAreOrganisations() {
+        let o = importCSV("Name,Company,Email\n,Contoso Ltd,info@contoso.example.com\nContoso Ltd,Contoso Ltd,sales@contoso.example.com\nPriya Raman,Northwind Traders,priya.raman@northwind.example.com\n")
+        #expect(o.contacts.map(\.type) == [.organization, .organization, .individual])
+    }
+}
