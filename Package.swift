@@ -51,6 +51,7 @@ let package = Package(
         // MARK: Format plugins
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
         .target(name: "KithVCard", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/VCard"),
+        .target(name: "KithCSV", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/CSV"),
 
         // MARK: External plugins (kith-plugin-* executables)
         .target(name: "KithExternal", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
@@ -58,7 +59,7 @@ let package = Package(
         // MARK: Umbrella and CLI
         .target(
             name: "Kith",
-            dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard", "KithExternal", "KithPipeline", "KithStore"]),
+            dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard", "KithCSV", "KithExternal", "KithPipeline", "KithStore"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -67,7 +68,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "InProcessPluginExample", dependencies: ["Kith"], path: "Examples/InProcessPlugin"),
-        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithVCard"], path: "Benchmarks/KithBenchmarks"),
+        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithVCard", "KithCSV"], path: "Benchmarks/KithBenchmarks"),
 
         // MARK: Tests
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
@@ -81,6 +82,8 @@ let package = Package(
         .testTarget(
             name: "KithCLITests",
             dependencies: ["KithCLI", "InProcessPluginExample", "Kith", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "KithCSVTests", dependencies: ["KithCSV", "KithTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KithStoreTests", dependencies: ["KithStore", "KithModel", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -2,6 +2,7 @@
 //
 //   swift run -c release kith-bench jsonl [COUNT]
 //   swift run -c release kith-bench vcard FILE.vcf
+//   swift run -c release kith-bench csv FILE.csv [--floor]
 //
 // Prints MB/s and records/s for the hand-written JSON Lines writer and reader
 // beside Foundation's JSONEncoder/JSONDecoder on the same records, and the
@@ -9,6 +10,7 @@
 import Foundation
 import Kith
 import KithJSON
+@_spi(Benchmarks) import KithCSV
 import KithVCard
 
 #if canImport(Glibc)
@@ -167,6 +169,71 @@ func benchVCard(path: String) throws {
     line("kith vcard writer (4.0)", bytes: writer.output.count, records: keep.count, seconds: tw)
 }
 
+
+func timeBoth(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    let c0 = cpuSeconds()
+    let w = try time(body)
+    return (w, cpuSeconds() - c0)
+}
+
+func line(_ name: String, bytes: Int, records: Int, wall: Double, cpu: Double) {
+    print(String(format: "%-28@ %9.1f MB/s %11.0f records/s %8.3f s wall | CPU %8.3f s = %7.1f MB/s", name as NSString,
+        Double(bytes) / 1e6 / wall, Double(records) / wall, wall, cpu, Double(bytes) / 1e6 / cpu))
+}
+
+func benchCSV(path: String) throws {
+    let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    var contacts = 0
+    var values = 0
+    var diagnostics = 0
+    var summary = ImportSummary()
+    let t = try timeBoth {
+        summary = try CSVPlugin().importRecords(from: .file(path), options: PluginOptions()) { event in
+            switch event {
+            case .contact(let c):
+                contacts += 1
+                values += c.emails.count + c.phones.count + c.addresses.count + c.organizations.count
+            case .diagnostic: diagnostics += 1
+            case .interaction: break
+            }
+        }
+    }
+    var scanned = (records: 0, cells: 0)
+    let ts = try timeBoth { scanned = try CSVPlugin.scanCells(path: path) }
+    line("kith csv cells (no model)", bytes: bytes, records: scanned.records, wall: ts.wall, cpu: ts.cpu)
+    print("CSV import of \(path): \(bytes) bytes, \(summary.recordsRead) rows read, \(summary.recordsRejected) rejected; \(scanned.cells) non-empty cells")
+    print("\(contacts) contacts with \(values) emails/phones/addresses/organisations, \(diagnostics) diagnostics")
+    line("kith csv importer (model)", bytes: bytes, records: summary.recordsRead, wall: t.wall, cpu: t.cpu)
+    print(String(format: "peak memory %.0f MB", peakRSSMegabytes()))
+}
+
+/// The floor under any CSV importer producing model values: building (and
+/// dropping) one contact per row from cells already split into strings
+/// (e-mail and phone lists too), with no parsing at all. The file is split
+/// with Foundation first, untimed.
+func benchContactFloor(path: String) throws {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let rows = text.split(whereSeparator: \.isNewline).dropFirst().prefix(1_000_000)
+        .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        .filter { $0.count >= 11 }
+    let lists = rows.map { r in (r[6].split(separator: ";").map(String.init), r[7].split(separator: ";").map(String.init)) }
+    var n = 0
+    let t = timeBoth {
+        for (i, cells) in rows.enumerated() {
+            var c = Contact(id: "csv:\(i)")
+            c.name = PersonName(formatted: cells[2], given: cells[3], family: cells[4], middle: cells[5])
+            c.emails = lists[i].0.map { EmailAddress($0) }
+            c.phones = lists[i].1.map { PhoneNumber(raw: $0) }
+            c.organizations = [Organization(name: cells[8], title: cells[9])]
+            c.addresses = [PostalAddress(locality: cells[10])]
+            c.extensions = ["source": [cells[1]]]
+            c.sources = [Provenance(plugin: "csv", file: path, locator: Locator(line: i + 2, record: i + 1), recordId: cells[0])]
+            n += c.emails.count
+        }
+    }
+    line("model floor (no parsing)", bytes: text.utf8.count, records: rows.count, wall: t.wall, cpu: t.cpu)
+}
+
 let args = CommandLine.arguments.dropFirst()
 let which = args.first ?? "jsonl"
 let count = args.dropFirst().first.flatMap { Int($0) } ?? 200_000
@@ -174,7 +241,11 @@ switch which {
 case "jsonl": try benchJSONL(count: count)
 case "jsonl-kith": try benchJSONL(count: count, kithOnly: true)  // for profiling
 case "vcard" where args.count >= 2: try benchVCard(path: String(args[args.startIndex + 1]))
+case "csv" where args.count >= 2:
+    let path = String(args[args.startIndex + 1])
+    try benchCSV(path: path)
+    if args.dropFirst(2).first == "--floor" { try benchContactFloor(path: path) }
 default:
-    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | kith-bench vcard FILE.vcf\n".utf8))
+    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | vcard FILE.vcf | csv FILE.csv [--floor]\n".utf8))
     exit(2)
 }

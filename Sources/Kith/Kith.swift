@@ -5,6 +5,7 @@
 public import KithJSON
 @_exported public import KithExternal
 public import KithVCard
+public import KithCSV
 
 extension PluginRegistry {
     /// A registry holding every built-in format plugin.
@@ -13,6 +14,7 @@ extension PluginRegistry {
         r.register(JSONLPlugin())
         r.register(VCardPlugin())
         r.register(JCardPlugin())
+        r.register(CSVPlugin())
         return r
     }
 }

@@ -21,9 +21,13 @@ struct Convert: ParsableCommand {
     @Option(name: [.short, .long], help: "Write to this file (atomically) instead of standard output.")
     var output: String?
 
+    @Option(name: .long, help: "A CSV column mapping, JSON (see docs/csv-mapping.md); the same as -O mapping=FILE.")
+    var map: String?
+
     func run() throws {
         let registry = plugins.registry()
-        let options = try input.pluginOptions()
+        var options = try input.pluginOptions()
+        if let map { options["mapping"] = map }
         let exporter: any Exporter
         do {
             exporter = try registry.exporter(FormatID(to))

@@ -81,7 +81,16 @@ final class ChildProcess: @unchecked Sendable {
             envp.forEach { free($0) }
         }
         var spawned: pid_t = 0
-        let rc = posix_spawn(&spawned, executable, &actions, &attr, argv, envp)
+        var rc = posix_spawn(&spawned, executable, &actions, &attr, argv, envp)
+        // ETXTBSY: the program file is still open for writing somewhere (just
+        // installed, or its descriptor inherited by a concurrent fork). It
+        // clears within moments.
+        var retries = 0
+        while rc == ETXTBSY && retries < 20 {
+            retries += 1
+            usleep(50_000)
+            rc = posix_spawn(&spawned, executable, &actions, &attr, argv, envp)
+        }
         let child = spawned
         close(inPipe[0])
         close(outPipe[1])

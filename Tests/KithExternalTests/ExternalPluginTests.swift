@@ -46,7 +46,7 @@ func runImport(_ plugin: ExternalPlugin, file: String) -> ImporterConformance.Ou
     ImporterConformance.run(plugin, source: .file(file))
 }
 
-@Suite("External plugins")
+@Suite("External plugins", .serialized)
 struct ExternalPluginTests {
     @Test func discoveryFindsExecutablePluginsFirstOfEachName() throws {
         let a = try PluginFolder()

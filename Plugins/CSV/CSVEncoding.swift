@@ -1,0 +1,258 @@
+import Foundation
+import KithPlugin
+
+/// A text encoding the CSV importer can read, and how it was chosen.
+struct CSVEncoding: Equatable {
+    enum Kind: Equatable {
+        case utf8
+        case utf16LE
+        case utf16BE
+        /// A legacy code page decoded through Foundation.
+        case legacy(String.Encoding)
+    }
+
+    var kind: Kind
+    /// The name users see and can type (`-O encoding=NAME`).
+    var name: String
+    /// Bytes of byte-order mark to skip.
+    var bomLength: Int = 0
+
+    static let utf8 = CSVEncoding(kind: .utf8, name: "UTF-8")
+
+    /// True for encodings that are not Unicode (the import warns).
+    var isLegacy: Bool {
+        if case .legacy = kind { return true }
+        return false
+    }
+
+    /// The encodings `-O encoding=` accepts, by lower-cased name without
+    /// punctuation.
+    static func named(_ raw: String) -> CSVEncoding? {
+        let key = raw.lowercased().filter { $0.isLetter || $0.isNumber }
+        switch key {
+        case "utf8": return .utf8
+        case "utf16", "utf16le", "unicode": return CSVEncoding(kind: .utf16LE, name: "UTF-16LE")
+        case "utf16be": return CSVEncoding(kind: .utf16BE, name: "UTF-16BE")
+        case "windows1252", "cp1252", "ansi", "latin1", "iso88591", "l1":
+            return CSVEncoding(kind: .legacy(.windowsCP1252), name: "Windows-1252")
+        case "windows1250", "cp1250": return CSVEncoding(kind: .legacy(.windowsCP1250), name: "Windows-1250")
+        case "windows1251", "cp1251": return CSVEncoding(kind: .legacy(.windowsCP1251), name: "Windows-1251")
+        case "windows1253", "cp1253": return CSVEncoding(kind: .legacy(.windowsCP1253), name: "Windows-1253")
+        case "windows1254", "cp1254": return CSVEncoding(kind: .legacy(.windowsCP1254), name: "Windows-1254")
+        case "iso88592", "latin2": return CSVEncoding(kind: .legacy(.isoLatin2), name: "ISO-8859-2")
+        case "macroman", "mac", "macintosh": return CSVEncoding(kind: .legacy(.macOSRoman), name: "Mac OS Roman")
+        case "shiftjis", "sjis", "cp932", "windows31j", "mskanji":
+            return CSVEncoding(kind: .legacy(.shiftJIS), name: "Shift_JIS")
+        case "eucjp": return CSVEncoding(kind: .legacy(.japaneseEUC), name: "EUC-JP")
+        default: return nil
+        }
+    }
+
+    /// Guesses the encoding from the first bytes: a BOM, the NUL pattern of
+    /// UTF-16, valid UTF-8, else Shift_JIS when the high bytes pair up like
+    /// Japanese text, else Windows-1252.
+    static func sniff(_ head: [UInt8], complete: Bool) -> CSVEncoding {
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return CSVEncoding(kind: .utf8, name: "UTF-8", bomLength: 3) }
+        if head.starts(with: [0xFF, 0xFE]) { return CSVEncoding(kind: .utf16LE, name: "UTF-16LE", bomLength: 2) }
+        if head.starts(with: [0xFE, 0xFF]) { return CSVEncoding(kind: .utf16BE, name: "UTF-16BE", bomLength: 2) }
+        if let e = TextSniffer.utf16Endianness(head) {
+            return e == .little ? CSVEncoding(kind: .utf16LE, name: "UTF-16LE") : CSVEncoding(kind: .utf16BE, name: "UTF-16BE")
+        }
+        if isValidUTF8(head, allowTruncatedEnd: !complete) { return .utf8 }
+        if looksLikeShiftJIS(head) { return CSVEncoding(kind: .legacy(.shiftJIS), name: "Shift_JIS") }
+        return CSVEncoding(kind: .legacy(.windowsCP1252), name: "Windows-1252")
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8], allowTruncatedEnd: Bool) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let len: Int
+            if b & 0xE0 == 0xC0 && b >= 0xC2 {
+                len = 2
+            } else if b & 0xF0 == 0xE0 {
+                len = 3
+            } else if b & 0xF8 == 0xF0 && b <= 0xF4 {
+                len = 4
+            } else {
+                return false
+            }
+            if i + len > n { return allowTruncatedEnd }
+            for k in 1..<len where bytes[i + k] & 0xC0 != 0x80 { return false }
+            i += len
+        }
+        return true
+    }
+
+    /// Shift_JIS text is all lead+trail pairs (lead 0x81–0x9F/0xE0–0xFC), and
+    /// in Japanese text most leads are 0x81–0x9F (kana and common kanji);
+    /// Windows-1252 text has isolated high bytes, mostly accented letters
+    /// 0xC0–0xFF, where 0x81–0x9F are rare punctuation.
+    static func looksLikeShiftJIS(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        var pairs = 0
+        var lowLead = 0
+        var katakana = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            if (0xA1...0xDF).contains(b) {
+                katakana += 1
+                i += 1
+                continue
+            }
+            guard (0x81...0x9F).contains(b) || (0xE0...0xFC).contains(b) else { return false }
+            guard i + 1 < bytes.count else { break }
+            let t = bytes[i + 1]
+            guard (0x40...0x7E).contains(t) || (0x80...0xFC).contains(t) else { return false }
+            pairs += 1
+            if b <= 0x9F { lowLead += 1 }
+            i += 2
+        }
+        return pairs > 0 && lowLead * 2 >= pairs && katakana <= pairs
+    }
+}
+
+/// Turns the raw chunks of a `ByteStream` into UTF-8 chunks.
+///
+/// UTF-8 passes through. UTF-16 is transcoded by hand (a code unit or
+/// surrogate split across chunks is carried over). Legacy code pages are
+/// decoded by Foundation a line-aligned piece at a time: no supported
+/// multi-byte code page uses LF as a trail byte, so cutting after an LF never
+/// splits a character.
+final class UTF8Transcoder {
+    private let stream: ByteStream
+    private let encoding: CSVEncoding
+    private var carry: [UInt8] = []
+    private var pendingHigh: UInt16?
+    private var done = false
+    /// True once a byte sequence could not be decoded and was replaced.
+    private(set) var hadInvalidBytes = false
+    private let chunkSize: Int
+
+    init(stream: ByteStream, encoding: CSVEncoding, chunkSize: Int = 256 * 1024) {
+        self.stream = stream
+        self.encoding = encoding
+        self.chunkSize = chunkSize
+        if encoding.bomLength > 0 { stream.skip(encoding.bomLength) }
+    }
+
+    /// The next UTF-8 chunk; nil at the end.
+    func next() -> [UInt8]? {
+        while !done {
+            let raw = stream.read(maxCount: chunkSize)
+            if raw == nil { done = true }
+            switch encoding.kind {
+            case .utf8:
+                if let raw { return raw }
+            case .utf16LE, .utf16BE:
+                let out = transcodeUTF16(raw ?? [], final: raw == nil)
+                if !out.isEmpty { return out }
+            case .legacy(let e):
+                let out = decodeLegacy(raw ?? [], final: raw == nil, encoding: e)
+                if !out.isEmpty { return out }
+            }
+        }
+        return nil
+    }
+
+    private func transcodeUTF16(_ raw: [UInt8], final: Bool) -> [UInt8] {
+        var bytes = carry
+        bytes.append(contentsOf: raw)
+        carry = []
+        let little = encoding.kind == .utf16LE
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i + 1 < bytes.count {
+            let u = little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])
+            i += 2
+            if let high = pendingHigh {
+                pendingHigh = nil
+                if (0xDC00...0xDFFF).contains(u) {
+                    let scalar = 0x10000 + ((UInt32(high) - 0xD800) << 10) + (UInt32(u) - 0xDC00)
+                    appendUTF8(scalar, to: &out)
+                    continue
+                }
+                hadInvalidBytes = true
+                appendUTF8(0xFFFD, to: &out)
+            }
+            if (0xD800...0xDBFF).contains(u) {
+                pendingHigh = u
+            } else if (0xDC00...0xDFFF).contains(u) {
+                hadInvalidBytes = true
+                appendUTF8(0xFFFD, to: &out)
+            } else {
+                appendUTF8(UInt32(u), to: &out)
+            }
+        }
+        if i < bytes.count { carry = [bytes[i]] }
+        if final && (pendingHigh != nil || !carry.isEmpty) {
+            hadInvalidBytes = true
+            appendUTF8(0xFFFD, to: &out)
+            pendingHigh = nil
+            carry = []
+        }
+        return out
+    }
+
+    private func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+        switch v {
+        case 0..<0x80: out.append(UInt8(v))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | (v >> 6)))
+            out.append(UInt8(0x80 | (v & 0x3F)))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | (v >> 12)))
+            out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (v & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (v >> 18)))
+            out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (v & 0x3F)))
+        }
+    }
+
+    private func decodeLegacy(_ raw: [UInt8], final: Bool, encoding e: String.Encoding) -> [UInt8] {
+        var bytes = carry
+        bytes.append(contentsOf: raw)
+        carry = []
+        var cut = bytes.count
+        if !final {
+            guard let lastLF = bytes.lastIndex(of: 0x0A) else {
+                carry = bytes
+                return []
+            }
+            cut = lastLF + 1
+            carry = Array(bytes[cut...])
+        }
+        return decodePiece(bytes[..<cut], e)
+    }
+
+    private func decodePiece(_ piece: ArraySlice<UInt8>, _ e: String.Encoding) -> [UInt8] {
+        if piece.isEmpty { return [] }
+        if let s = String(bytes: piece, encoding: e) { return Array(s.utf8) }
+        // Some line holds bytes the code page cannot decode: go line by line,
+        // replacing what fails with U+FFFD.
+        hadInvalidBytes = true
+        var out: [UInt8] = []
+        for line in piece.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            if line.offset > 0 { out.append(0x0A) }
+            if let s = String(bytes: line.element, encoding: e) {
+                out.append(contentsOf: s.utf8)
+            } else {
+                for b in line.element { if b < 0x80 { out.append(b) } else { out.append(contentsOf: [0xEF, 0xBF, 0xBD]) } }
+            }
+        }
+        return out
+    }
+}

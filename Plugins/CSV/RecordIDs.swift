@@ -1,0 +1,115 @@
+import KithModel
+
+/// Makes contact ids exactly as `StableID.record` does, without re-hashing
+/// the file name for every row, and keeps them unique within the file.
+struct RecordIDs {
+    private static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x100_0000_01b3
+    private let plugin: String
+    /// FNV-1a state after the file name and the separator.
+    private let afterFile: UInt64
+    private var seen = HashSet64()
+
+    init(plugin: String, file: String) {
+        self.plugin = plugin
+        var h = Self.offset
+        for b in file.utf8 {
+            h ^= UInt64(b)
+            h &*= Self.prime
+        }
+        h ^= 0x1F
+        h &*= Self.prime
+        afterFile = h
+    }
+
+    private static func feed(_ h: inout UInt64, _ s: String) {
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h &*= prime
+        }
+    }
+
+    private func render(_ h: UInt64) -> String {
+        let prefix = plugin.utf8.count
+        return String(unsafeUninitializedCapacity: prefix + 17) { out in
+            var k = 0
+            for b in plugin.utf8 {
+                out[k] = b
+                k += 1
+            }
+            out[k] = 0x3A
+            var v = h
+            var i = prefix + 16
+            while i > prefix {
+                let d = UInt8(truncatingIfNeeded: v & 0xF)
+                out[i] = d < 10 ? 48 + d : 87 + d
+                v >>= 4
+                i -= 1
+            }
+            return prefix + 17
+        }
+    }
+
+    /// The id for a row: from its record id when it has one not seen before
+    /// in this file, else from its position.
+    mutating func id(recordId: String?, locator: Locator, warnings: inout [RowAssembler.Warning]) -> String {
+        if let recordId, !recordId.isEmpty {
+            var h = afterFile
+            Self.feed(&h, recordId)
+            if seen.insert(h) { return render(h) }
+            warnings.append(
+                RowAssembler.Warning(
+                    message: "record id already used by an earlier row; this contact's id comes from its position",
+                    code: "csv.duplicate-id"))
+        }
+        var h = afterFile
+        Self.feed(&h, locator.path ?? "")
+        h ^= 0x1F
+        h &*= Self.prime
+        Self.feed(&h, String(locator.line ?? 0))
+        h ^= 0x1F
+        h &*= Self.prime
+        Self.feed(&h, String(locator.record ?? 0))
+        return render(h)
+    }
+}
+
+/// A set of 64-bit hashes (open addressing, linear probing). The values are
+/// already FNV hashes, so unlike `Set<UInt64>` it does not hash them again.
+struct HashSet64 {
+    private var slots = [UInt64](repeating: 0, count: 1024)
+    private var count = 0
+    private var hasZero = false
+
+    /// Inserts `h`; false when it was already present.
+    mutating func insert(_ h: UInt64) -> Bool {
+        if h == 0 {
+            defer { hasZero = true }
+            return !hasZero
+        }
+        if (count + 1) * 4 > slots.count * 3 { grow() }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 {
+                slots[i] = h
+                count += 1
+                return true
+            }
+            if s == h { return false }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        let mask = slots.count - 1
+        for h in old where h != 0 {
+            var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = h
+        }
+    }
+}
