@@ -161,13 +161,17 @@ public final class ByteStream {
                 let cr = memchr(base, 0x0D, crLimit - scanFrom).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - p.baseAddress! }
                 return cr ?? lf
             }
-            if let idx = found {
+            if var idx = found {
                 if buffer[idx] == 0x0D {
                     // Need the following byte to tell CRLF from a lone CR.
                     if idx + 1 >= buffer.count {
+                        // fill() may move the unread bytes to the front, even
+                        // when it then finds the end of input.
                         let relative = idx - head
-                        if fill() {
-                            scanFrom = head + relative
+                        let more = fill()
+                        idx = head + relative
+                        if more {
+                            scanFrom = idx
                             continue
                         }
                     }

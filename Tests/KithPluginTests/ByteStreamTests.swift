@@ -72,3 +72,24 @@ struct ByteStreamTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "kept\n")
     }
 }
+
+@Suite("ByteStream edge cases")
+struct ByteStreamEdgeTests {
+    /// A file ending in a lone CR right after the buffer was half consumed
+    /// (found on a truncated 3 MB vCard export).
+    @Test(arguments: [1, 2, 3, 7, 64, 4096])
+    func loneCRAtTheEndAfterCompaction(chunk: Int) throws {
+        var text = ""
+        for i in 0..<500 { text += "line \(i)\r\n" }
+        text += "last\r"
+        let path = NSTemporaryDirectory() + "bytestream-cr-\(UUID().uuidString).txt"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let s = ByteStream(fileDescriptor: open(path, O_RDONLY), closeWhenDone: true, chunkSize: chunk)
+        var lines: [String] = []
+        while let l = s.readLine() { lines.append(String(decoding: l, as: UTF8.self)) }
+        #expect(lines.count == 501)
+        #expect(lines.last == "last")
+        #expect(s.bytesConsumed == text.utf8.count)
+    }
+}
