@@ -63,7 +63,7 @@ public struct VCardPlugin: Importer, Exporter {
         var session = VCardImportSession(file: name, plugin: plugin, fallbackCharset: options["charset"])
         while lines.next({ session.physical($0, lines.lineNumber + 1) }) {
             if !session.out.isEmpty {
-                for e in session.out { try emit(e) }
+                for i in session.out.indices { try emit(session.out[i]) }
                 session.out.removeAll(keepingCapacity: true)
             }
         }
