@@ -6,6 +6,10 @@ struct CardBuilder {
     let file: String
     let fallbackCharset: String?
     var properties: [VCardProperty] = []
+    /// The card's logical lines, back to back; properties point into it.
+    var bytes: [UInt8] = []
+    /// The parameters of all properties; properties index into it.
+    var paramRefs: [VCardParamRef] = []
     var diagnostics: [Diagnostic] = []
     /// Related values to add for nested AGENT cards (name or id).
     var agents: [String] = []
@@ -33,19 +37,19 @@ struct CardBuilder {
     /// The value as UTF-8 bytes: transfer encoding undone, then the charset
     /// decoded (declared, else UTF-8, else the card's declared charset, the
     /// `charset` option or a guess, with a warning).
-    private mutating func text(_ p: VCardProperty) -> [UInt8] {
-        var bytes = p.value
+    private mutating func text(_ p: VCardProperty) -> ArraySlice<UInt8> {
+        var bytes = value(p)
         switch p.encoding {
         case .quotedPrintable:
             let r = ValueCodec.decodeQuotedPrintable(bytes)
-            if r.malformed { warn(p.line, "\(p.name): malformed quoted-printable sequence kept as written", "vcard.qp") }
-            bytes = r.bytes
+            if r.malformed { warn(p.line, "\(name(p)): malformed quoted-printable sequence kept as written", "vcard.qp") }
+            bytes = r.bytes[...]
         case .base64:
             let c = ValueCodec.cleanBase64(bytes)
             if c.condition != .broken, let d = ValueCodec.decodeBase64(c.text) {
-                bytes = d
+                bytes = d[...]
             } else {
-                warn(p.line, "\(p.name): broken base64 text value kept as written", "vcard.base64")
+                warn(p.line, "\(name(p)): broken base64 text value kept as written", "vcard.base64")
             }
         case .none: break
         }
@@ -53,17 +57,17 @@ struct CardBuilder {
             // Decoded line breaks (=0D=0A) become plain LF, as escaped ones do.
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
-            var k = 0
-            while k < bytes.count {
+            var k = bytes.startIndex
+            while k < bytes.endIndex {
                 if bytes[k] == 0x0D {
                     out.append(0x0A)
-                    if k + 1 < bytes.count && bytes[k + 1] == 0x0A { k += 1 }
+                    if k + 1 < bytes.endIndex && bytes[k + 1] == 0x0A { k += 1 }
                 } else {
                     out.append(bytes[k])
                 }
                 k += 1
             }
-            bytes = out
+            bytes = out[...]
         }
         var ascii = true
         for b in bytes where b >= 0x80 {
@@ -71,80 +75,180 @@ struct CardBuilder {
             break
         }
         if ascii { return bytes }
-        if let cs = p.param("CHARSET"), !cs.isEmpty {
+        if let cs = param(p, "CHARSET"), !cs.isEmpty {
             let lower = cs.lowercased()
             if lower == "utf-8" || lower == "utf8" {
                 if String(validating: bytes, as: UTF8.self) != nil { return bytes }
                 // Declared UTF-8 but broken (a cut value): repair rather than guess.
-                warn(p.line, "\(p.name): invalid UTF-8 bytes replaced", "vcard.charset")
-                return Array(String(decoding: bytes, as: UTF8.self).utf8)
-            } else if let s = Charsets.decode(bytes, charset: cs) {
-                return Array(s.utf8)
+                warn(p.line, "\(name(p)): invalid UTF-8 bytes replaced", "vcard.charset")
+                return Array(String(decoding: bytes, as: UTF8.self).utf8)[...]
+            } else if let s = Charsets.decode(Array(bytes), charset: cs) {
+                return Array(s.utf8)[...]
             } else {
-                warn(p.line, "\(p.name): unknown or wrong charset declared; decoding by guess", "vcard.charset")
+                warn(p.line, "\(name(p)): unknown or wrong charset declared; decoding by guess", "vcard.charset")
             }
         } else if String(validating: bytes, as: UTF8.self) != nil {
             return bytes
         }
-        let first = cardCharset ?? fallbackCharset ?? Charsets.guess(bytes)
+        let first = cardCharset ?? fallbackCharset ?? Charsets.guess(Array(bytes))
         for guess in [first, "windows-1252", "ISO-8859-1"] {
-            if let s = Charsets.decode(bytes, charset: guess) {
-                warn(p.line, "\(p.name): 8-bit text is not UTF-8; decoded as \(guess) (set -O charset=NAME to choose)", "vcard.charset")
-                return Array(s.utf8)
+            if let s = Charsets.decode(Array(bytes), charset: guess) {
+                warn(p.line, "\(name(p)): 8-bit text is not UTF-8; decoded as \(guess) (set -O charset=NAME to choose)", "vcard.charset")
+                return Array(s.utf8)[...]
             }
         }
-        warn(p.line, "\(p.name): text is in no known charset; invalid bytes replaced", "vcard.charset")
-        return Array(String(decoding: bytes, as: UTF8.self).utf8)
+        warn(p.line, "\(name(p)): text is in no known charset; invalid bytes replaced", "vcard.charset")
+        return Array(String(decoding: bytes, as: UTF8.self).utf8)[...]
     }
 
     private var v21: Bool { version == .v21 }
 
+    // MARK: - Property parts (decoded on demand from `bytes`)
+
+    /// The raw value bytes (a slice of `bytes`, no copy).
+    @inline(__always)
+    func value(_ p: VCardProperty) -> ArraySlice<UInt8> { bytes[p.valueStart..<p.valueEnd] }
+
+    /// The name upper-cased (`X-FOO`).
+    func name(_ p: VCardProperty) -> String {
+        String(decoding: bytes[p.nameStart..<p.nameEnd].map(PropertyKind.upper), as: UTF8.self)
+    }
+
+    /// The name as written (`X-Foo`).
+    func writtenName(_ p: VCardProperty) -> String {
+        String(decoding: bytes[p.nameStart..<p.nameEnd], as: UTF8.self)
+    }
+
+    /// The group (`item1`), as written.
+    func group(_ p: VCardProperty) -> String? {
+        p.hasGroup ? String(decoding: bytes[p.groupStart..<p.groupEnd], as: UTF8.self) : nil
+    }
+
+    /// The parameters, decoded (slow paths).
+    func params(_ p: VCardProperty) -> [VCardParameter] {
+        guard p.paramEnd > p.paramStart else { return [] }
+        return bytes.withUnsafeBufferPointer { b in
+            paramRefs[p.paramStart..<p.paramEnd].map { ContentLineParser.parameter(b, $0) }
+        }
+    }
+
+    /// The first value of the parameter `name` (upper case).
+    func param(_ p: VCardProperty, _ name: StaticString) -> String? {
+        guard p.paramEnd > p.paramStart else { return nil }
+        return bytes.withUnsafeBufferPointer { b -> String? in
+            for i in p.paramStart..<p.paramEnd where ContentLineParser.nameIs(b, paramRefs[i], name) {
+                let r = paramRefs[i]
+                if ContentLineParser.nameIs(b, r, "TYPE") {
+                    var first: String?
+                    ParamValues.forEachItem(b, r) { v in if first == nil { first = v.string } }
+                    return first ?? ""
+                }
+                return ParamValues.whole(b, r).string
+            }
+            return nil
+        }
+    }
+
+    /// True when the parameter `name` (upper case) is present.
+    func has(_ p: VCardProperty, _ name: StaticString) -> Bool {
+        guard p.paramEnd > p.paramStart else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            paramRefs[p.paramStart..<p.paramEnd].contains { ContentLineParser.nameIs(b, $0, name) }
+        }
+    }
+
+    /// The TYPE values, bare parameters included.
+    func typeValues(_ p: VCardProperty) -> [String] {
+        var out: [String] = []
+        for prm in params(p) where prm.name == "TYPE" || prm.name.isEmpty {
+            for v in prm.values { out.append(v) }
+        }
+        return out
+    }
+
     private mutating func single(_ p: VCardProperty) -> String {
-        ValueCodec.unescape(text(p)[...], v21: v21)
+        ValueCodec.unescape(text(p), v21: v21)
     }
 
     private mutating func components(_ p: VCardProperty) -> [String?] {
         let t = text(p)
-        return ValueCodec.split(t, separator: 0x3B).map { part -> String? in
-            part.isEmpty ? nil : ValueCodec.unescape(part, v21: v21)
+        var out: [String?] = []
+        out.reserveCapacity(8)  // N and ADR: 5 and 7 parts; growing from 0 reallocated 3–4 times
+        ValueCodec.forEachPart(t, separator: 0x3B) { part in
+            out.append(part.isEmpty ? nil : ValueCodec.unescape(part, v21: v21))
         }
+        return out
     }
 
     private mutating func list(_ p: VCardProperty) -> [String] {
         let t = text(p)
-        return ValueCodec.split(t, separator: 0x2C).compactMap { part -> String? in
+        var out: [String] = []
+        ValueCodec.forEachPart(t, separator: 0x2C) { part in
             var s = part
             while let f = s.first, f == 0x20 { s = s.dropFirst() }
-            return s.isEmpty ? nil : ValueCodec.unescape(s, v21: v21)
+            if !s.isEmpty { out.append(ValueCodec.unescape(s, v21: v21)) }
         }
+        return out
     }
 
     // MARK: - Labels
 
     /// Labels from TYPE (and bare 2.1) parameters plus the group's X-ABLabel,
     /// and whether the value is preferred (`PREF`, `TYPE=pref`, `PREF=n`).
+    ///
+    /// Reads the parameter bytes directly: plain ASCII values are matched
+    /// without building a String, and the common labels come from literals.
+    /// Building `VCardParameter`s and lower-casing each value as a String
+    /// cost about 2,000 instructions a card in the benchmark.
     private func labels(_ p: VCardProperty, groupLabels: [String: [String]]) -> ([String], Bool) {
         var out: [String] = []
         var pref = false
-        for prm in p.params {
-            if prm.name == "PREF" {
-                pref = true
-                continue
-            }
-            guard prm.name == "TYPE" || prm.name.isEmpty else { continue }
-            for v in prm.values {
-                let l = v.asciiLowercased
+        bytes.withUnsafeBufferPointer { b in
+            func add(_ v: ParamValues.Value, bare: Bool) {
+                if v.isPlainASCII {
+                    let t = v.bytes
+                    if t.isEmpty { return }
+                    @inline(__always) func eq(_ lit: StaticString) -> Bool { ValueCodec.equalsLower(t, lit) }
+                    switch t.count {
+                    case 1: if eq("b") { return }
+                    case 4:
+                        if eq("pref") { pref = true; return }
+                        if eq("cell") { out.append(Label.mobile); return }
+                        if eq("home") { out.append(Label.home); return }
+                        if eq("work") { out.append(Label.work); return }
+                        if eq("8bit") || eq("7bit") { return }
+                    case 5: if eq("voice") { out.append("voice"); return }
+                    case 6: if eq("base64") { return }
+                    case 8: if eq("internet") { return }
+                    case 16: if eq("quoted-printable") { return }
+                    default: break
+                    }
+                    if bare && t.count >= 7 && ValueCodec.equalsLower(UnsafeBufferPointer(rebasing: t[..<7]), "charset") { return }
+                    out.append(String(decoding: t, as: UTF8.self).asciiLowercased)
+                    return
+                }
+                let l = v.string.asciiLowercased
                 switch l {
                 case "pref": pref = true
-                case "internet", "quoted-printable", "base64", "b", "8bit", "7bit", "": continue
+                case "internet", "quoted-printable", "base64", "b", "8bit", "7bit", "": return
                 case "cell": out.append(Label.mobile)
                 default:
-                    if prm.name.isEmpty && l.hasPrefix("charset") { continue }
+                    if bare && l.hasPrefix("charset") { return }
                     out.append(l)
                 }
             }
+            for i in p.paramStart..<p.paramEnd {
+                let r = paramRefs[i]
+                if r.isBare {
+                    add(ParamValues.whole(b, r), bare: true)
+                } else if ContentLineParser.nameIs(b, r, "PREF") {
+                    pref = true
+                } else if ContentLineParser.nameIs(b, r, "TYPE") {
+                    ParamValues.forEachItem(b, r) { add($0, bare: false) }
+                }
+            }
         }
-        if let g = p.group, let extra = groupLabels[g.lowercased()] { out += extra }
+        if !groupLabels.isEmpty, let g = group(p), let extra = groupLabels[g.lowercased()] { out += extra }
         return (out, pref)
     }
 
@@ -167,21 +271,21 @@ struct CardBuilder {
 
     /// Builds the contact; `nil` fields are left for the caller (id, sources).
     mutating func build() -> Contact {
-        var c = Contact(id: "")
+        var c = Self.emptyContact
         // Pass 1: version, group labels, charset hint.
         var groupLabels: [String: [String]] = [:]
         for p in properties {
             switch p.kind {
             case .version:
-                let v = String(decoding: p.value, as: UTF8.self).trimmingSpaces
+                let v = String(decoding: value(p), as: UTF8.self).trimmingSpaces
                 version = v.hasPrefix("2") ? .v21 : v.hasPrefix("4") ? .v40 : .v30
             case .abLabel:
-                if let g = p.group {
-                    let l = ValueCodec.unescape(p.value[...], v21: false)
+                if let g = group(p) {
+                    let l = ValueCodec.unescape(value(p), v21: false)
                     groupLabels[g.lowercased(), default: []] += Self.appleLabel(l)
                 }
             default:
-                if cardCharset == nil, let cs = p.param("CHARSET"), !cs.isEmpty, Charsets.isKnown(cs) {
+                if cardCharset == nil, let cs = param(p, "CHARSET"), !cs.isEmpty, Charsets.isKnown(cs) {
                     let l = cs.lowercased()
                     if l != "utf-8" && l != "utf8" && l != "us-ascii" { cardCharset = cs }
                 }
@@ -219,7 +323,7 @@ struct CardBuilder {
             case .phoneticFamily:
                 let v = single(p)
                 if !v.isEmpty { c.name.phoneticFamily = v }
-            case .sound where p.has("X-IRMC-N") || p.params.contains { $0.name.isEmpty && $0.values.first?.uppercased() == "X-IRMC-N" }:
+            case .sound where has(p, "X-IRMC-N") || params(p).contains { $0.name.isEmpty && $0.values.first?.uppercased() == "X-IRMC-N" }:
                 let parts = components(p)
                 if let f = parts.first, let f { c.name.phoneticFamily = f }
                 if parts.count > 1, let g = parts[1] { c.name.phoneticGiven = g }
@@ -232,7 +336,7 @@ struct CardBuilder {
                 c.emails.append(EmailAddress(v, labels: l, preferred: pref))
             case .tel:
                 var v = single(p)
-                if v.lowercased().hasPrefix("tel:") { v = String(v.dropFirst(4)) }
+                if Self.hasTelScheme(v) { v = String(v.dropFirst(4)) }
                 guard !v.isEmpty else { continue }
                 let (l, pref) = labels(p, groupLabels: groupLabels)
                 c.phones.append(PhoneNumber(raw: v, labels: l, preferred: pref))
@@ -248,9 +352,9 @@ struct CardBuilder {
                 var a = PostalAddress(
                     poBox: at(0), extended: at(1), street: at(2), locality: at(3), region: at(4), postalCode: at(5),
                     country: country, labels: l, preferred: pref)
-                if let label = p.param("LABEL"), !label.isEmpty { a.formatted = label }
+                if let label = param(p, "LABEL"), !label.isEmpty { a.formatted = label }
                 guard !a.isEmpty else { continue }
-                if let g = p.group { adrGroups[g.lowercased()] = c.addresses.count }
+                if let g = group(p) { adrGroups[g.lowercased()] = c.addresses.count }
                 c.addresses.append(a)
             case .label:
                 let v = single(p)
@@ -260,13 +364,13 @@ struct CardBuilder {
                 let name = parts.first ?? nil
                 let dept = parts.dropFirst().compactMap { $0 }.joined(separator: ", ")
                 let o = Organization(name: name, department: dept.isEmpty ? nil : dept)
-                if !o.isEmpty { orgParts.append((p.group?.lowercased(), 0, o)) }
+                if !o.isEmpty { orgParts.append((group(p)?.lowercased(), 0, o)) }
             case .title:
                 let v = single(p)
-                if !v.isEmpty { orgParts.append((p.group?.lowercased(), 1, Organization(title: v))) }
+                if !v.isEmpty { orgParts.append((group(p)?.lowercased(), 1, Organization(title: v))) }
             case .role:
                 let v = single(p)
-                if !v.isEmpty { orgParts.append((p.group?.lowercased(), 2, Organization(role: v))) }
+                if !v.isEmpty { orgParts.append((group(p)?.lowercased(), 2, Organization(role: v))) }
             case .url:
                 let v = uri(p)
                 guard !v.isEmpty else { continue }
@@ -283,16 +387,16 @@ struct CardBuilder {
                         if !l.contains(service) { l.insert(service, at: 0) }
                     }
                 }
-                if let st = p.param("X-SERVICE-TYPE")?.lowercased(), !st.isEmpty, !l.contains(st) { l.insert(st, at: 0) }
+                if let st = param(p, "X-SERVICE-TYPE")?.lowercased(), !st.isEmpty, !l.contains(st) { l.insert(st, at: 0) }
                 c.handles.append(LabeledValue(v, labels: l, preferred: pref))
             case .vendorIM:
                 let v = single(p)
                 guard !v.isEmpty else { continue }
                 var (l, pref) = labels(p, groupLabels: groupLabels)
-                l.insert(Self.imProperties[p.name]!, at: 0)
+                l.insert(Self.imProperties[name(p)]!, at: 0)
                 c.handles.append(LabeledValue(v, labels: l, preferred: pref))
             case .related:
-                let isText = p.name == "X-ABRELATEDNAMES" || p.param("VALUE")?.lowercased() == "text"
+                let isText = name(p) == "X-ABRELATEDNAMES" || param(p, "VALUE")?.lowercased() == "text"
                 let v = isText ? single(p) : uri(p)
                 guard !v.isEmpty else { continue }
                 let (l, pref) = labels(p, groupLabels: groupLabels)
@@ -300,7 +404,7 @@ struct CardBuilder {
             case .vendorRelated:
                 let v = single(p)
                 guard !v.isEmpty else { continue }
-                c.related.append(LabeledValue(v, labels: [Self.relatedProperties[p.name]!]))
+                c.related.append(LabeledValue(v, labels: [Self.relatedProperties[name(p)]!]))
             case .bday:
                 if c.birthday == nil, let d = date(p) {
                     c.birthday = d
@@ -315,7 +419,7 @@ struct CardBuilder {
             case .photo:
                 if c.photo == nil, let v = photo(p) {
                     c.photo = v
-                } else if !p.value.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                } else if !value(p).allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                     keep(p, in: &c)
                 }
             case .note:
@@ -339,7 +443,7 @@ struct CardBuilder {
             case .uid:
                 let v = single(p).trimmingSpaces
                 if !v.isEmpty { uid = uid ?? v }
-            case .agent where p.value.isEmpty:
+            case .agent where value(p).isEmpty:
                 continue  // the nested card follows; linked by the importer
             default:
                 keep(p, in: &c)
@@ -386,7 +490,7 @@ struct CardBuilder {
         // Address labels (2.1/3.0 LABEL): same group, else an address with the same labels.
         for (p, v) in labelsToPlace {
             let (l, pref) = labels(p, groupLabels: groupLabels)
-            if let g = p.group?.lowercased(), let i = adrGroups[g], c.addresses[i].formatted == nil {
+            if let g = group(p)?.lowercased(), let i = adrGroups[g], c.addresses[i].formatted == nil {
                 c.addresses[i].formatted = v
             } else if let i = c.addresses.firstIndex(where: { $0.formatted == nil && Set($0.labels) == Set(l) }) {
                 c.addresses[i].formatted = v
@@ -398,18 +502,33 @@ struct CardBuilder {
         return c
     }
 
+    /// True when `v` starts with `tel:` in any case (was `lowercased().hasPrefix`,
+    /// a new String for every phone number).
+    static func hasTelScheme(_ v: String) -> Bool {
+        var u = v.utf8.makeIterator()
+        for c in "tel:".utf8 {
+            guard let b = u.next() else { return false }
+            if (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != c { return false }
+        }
+        return true
+    }
+
+    /// Copying an empty contact is cheaper than calling the 21-argument
+    /// initialiser with its defaults (about 1,500 instructions a card).
+    private static let emptyContact = Contact(id: "")
+
     /// The UID, once built.
     private(set) var uid: String?
 
     /// URI-valued properties: `data:` URIs kept whole, escapes removed otherwise.
     private mutating func uri(_ p: VCardProperty) -> String {
         let t = text(p)
-        if t.starts(with: Array("data:".utf8)) { return String(decoding: t, as: UTF8.self) }
-        return ValueCodec.unescape(t[...], v21: v21)
+        if t.count >= 5 && t.starts(with: "data:".utf8) { return String(decoding: t, as: UTF8.self) }
+        return ValueCodec.unescape(t, v21: v21)
     }
 
     private mutating func date(_ p: VCardProperty) -> PartialDate? {
-        if p.param("VALUE")?.lowercased() == "text" { return nil }
+        if param(p, "VALUE")?.lowercased() == "text" { return nil }
         var s = single(p).trimmingSpaces
         guard !s.isEmpty else { return nil }
         var d = PartialDate(iso: s)
@@ -426,10 +545,10 @@ struct CardBuilder {
             }
         }
         guard var date = d else {
-            warn(p.line, "\(p.name): not a recognised date; kept as an extension", "vcard.date")
+            warn(p.line, "\(name(p)): not a recognised date; kept as an extension", "vcard.date")
             return nil
         }
-        if let omit = p.param("X-APPLE-OMIT-YEAR"), let y = Int(omit), date.year == y {
+        if let omit = param(p, "X-APPLE-OMIT-YEAR"), let y = Int(omit), date.year == y {
             date = PartialDate(month: date.month, day: date.day) ?? date
         }
         return date
@@ -441,8 +560,8 @@ struct CardBuilder {
     ]
 
     private mutating func photo(_ p: VCardProperty) -> String? {
-        if p.encoding == .base64 || p.param("ENCODING")?.uppercased() == "BASE64" {
-            let c = ValueCodec.cleanBase64(p.value)
+        if p.encoding == .base64 || param(p, "ENCODING")?.uppercased() == "BASE64" {
+            let c = ValueCodec.cleanBase64(value(p))
             switch c.condition {
             case .clean: break
             case .repaired: note(p.line, "PHOTO: base64 padding repaired", "vcard.base64")
@@ -451,8 +570,8 @@ struct CardBuilder {
                 return nil
             }
             var media: String?
-            if let mt = p.param("MEDIATYPE") { media = mt }
-            for t in p.typeValues where !["BASE64", "B"].contains(t.uppercased()) {
+            if let mt = param(p, "MEDIATYPE") { media = mt }
+            for t in typeValues(p) where !["BASE64", "B"].contains(t.uppercased()) {
                 if let m = Self.mediaTypes[t.uppercased()] {
                     media = m
                 } else if t.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x2F && $0 < 0x7F }) {
@@ -477,9 +596,9 @@ struct CardBuilder {
     /// parameters as written (transfer encoding and charset dropped, since the
     /// value is kept decoded), so that writing vCard again restores it.
     private mutating func keep(_ p: VCardProperty, in c: inout Contact) {
-        var key = p.writtenName
+        var key = writtenName(p)
         let binary = p.encoding == .base64
-        for prm in p.params {
+        for prm in params(p) {
             if prm.name == "CHARSET" { continue }
             if !binary && (prm.name == "ENCODING" || (prm.name.isEmpty && ["QUOTED-PRINTABLE", "QP", "8BIT", "7BIT"].contains(prm.values.first?.uppercased() ?? ""))) {
                 continue
@@ -488,7 +607,7 @@ struct CardBuilder {
         }
         let value: String
         if binary {
-            value = String(decoding: ValueCodec.cleanBase64(p.value).text, as: UTF8.self)
+            value = String(decoding: ValueCodec.cleanBase64(self.value(p)).text, as: UTF8.self)
         } else {
             value = String(decoding: text(p), as: UTF8.self)
         }

@@ -13,7 +13,12 @@ import KithPlugin
 ///
 /// Events are queued in `out` and drained by the caller after each physical
 /// line, so that the per-line work needs no throwing closure.
-final class VCardImportSession {
+///
+/// A struct held in a local variable by `importStream`, not a class: every
+/// access to a class's `var` in the per-line and per-property code paid a
+/// dynamic exclusivity check (swift_beginAccess and its thread-local access
+/// set), about 8,000 instructions a card in the benchmark.
+struct VCardImportSession {
     let file: String
     let plugin: String
     let fallbackCharset: String?
@@ -55,6 +60,10 @@ final class VCardImportSession {
     private var stack: [OpenCard] = []
     /// A property buffer kept from the last card, so most cards allocate none.
     private var spareProperties: [VCardProperty] = []
+    private var spareBytes: [UInt8] = []
+    private var spareParams: [VCardParamRef] = []
+    /// Parameters of the property being parsed (offsets into `pending`).
+    private var scratchParams: [VCardParamRef] = []
     private var cardIndex = 0
     private var seenUIDs = Set<String>()
     private var junkReported = false
@@ -64,6 +73,7 @@ final class VCardImportSession {
         self.plugin = plugin
         self.fallbackCharset = fallbackCharset
         pending.reserveCapacity(4096)
+        scratchParams.reserveCapacity(16)
     }
 
     // MARK: - Physical lines → logical lines
@@ -71,7 +81,7 @@ final class VCardImportSession {
     @inline(__always)
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
 
-    func physical(_ l: UnsafeBufferPointer<UInt8>, _ n: Int) {
+    mutating func physical(_ l: UnsafeBufferPointer<UInt8>, _ n: Int) {
         let count = l.count
         if qpBlank && count > 0 {
             // After "=" and a blank line: a continuation unless the line
@@ -164,7 +174,7 @@ final class VCardImportSession {
     }
 
     @inline(__always)
-    private func append(_ l: UnsafeBufferPointer<UInt8>, from: Int) {
+    private mutating func append(_ l: UnsafeBufferPointer<UInt8>, from: Int) {
         guard !pendingOverflow else { return }
         if pending.count + l.count - from > Self.maxLineBytes {
             pendingOverflow = true
@@ -177,7 +187,7 @@ final class VCardImportSession {
         }
     }
 
-    private func start(_ l: UnsafeBufferPointer<UInt8>, _ n: Int) {
+    private mutating func start(_ l: UnsafeBufferPointer<UInt8>, _ n: Int) {
         pending.removeAll(keepingCapacity: pending.capacity <= 1 << 20)
         pendingOverflow = false
         append(l, from: 0)
@@ -234,7 +244,7 @@ final class VCardImportSession {
         return false
     }
 
-    private func flush() {
+    private mutating func flush() {
         guard hasPending else { return }
         hasPending = false
         if pendingOverflow {
@@ -242,7 +252,9 @@ final class VCardImportSession {
             pendingOverflow = false
             return
         }
-        let parsed = pending.withUnsafeBufferPointer { ContentLineParser.parse($0, lineNumber: pendingLine) }
+        scratchParams.removeAll(keepingCapacity: true)
+        let line = pendingLine
+        let parsed = pending.withUnsafeBufferPointer { ContentLineParser.parse($0, lineNumber: line, params: &scratchParams) }
         guard let p = parsed else {
             warnLine(pendingLine, "line is not a property (no name or no colon); skipped", "vcard.syntax")
             return
@@ -251,14 +263,14 @@ final class VCardImportSession {
     }
 
     /// Ends the input: the last property, then every open card.
-    func finish() {
+    mutating func finish() {
         flush()
         while !stack.isEmpty { endCard(missingEnd: true) }
     }
 
     // MARK: - Properties → cards
 
-    private func warnLine(_ line: Int, _ message: String, _ code: String) {
+    private mutating func warnLine(_ line: Int, _ message: String, _ code: String) {
         let d = Diagnostic(severity: .warning, file: file, locator: Locator(line: line), message: message, code: code)
         if !stack.isEmpty {
             stack[stack.count - 1].builder.diagnostics.append(d)
@@ -267,16 +279,22 @@ final class VCardImportSession {
         }
     }
 
-    private static func valueIs(_ p: VCardProperty, _ word: String) -> Bool {
-        var v = p.value[...]
-        while let f = v.first, isSpace(f) { v = v.dropFirst() }
-        while let l = v.last, isSpace(l) { v = v.dropLast() }
-        guard v.count == word.utf8.count else { return false }
-        return zip(v, word.utf8).allSatisfy { ($0 | 0x20) == ($1 | 0x20) }
+    /// True when the value of `p` (in `pending`) is `word`, ignoring case
+    /// and surrounding blanks.
+    private func valueIs(_ p: VCardProperty, _ word: StaticString) -> Bool {
+        var a = p.valueStart, b = p.valueEnd
+        while a < b && Self.isSpace(pending[a]) { a += 1 }
+        while b > a && Self.isSpace(pending[b - 1]) { b -= 1 }
+        let n = word.utf8CodeUnitCount
+        guard b - a == n else { return false }
+        let w = word.utf8Start
+        for k in 0..<n where (pending[a + k] | 0x20) != (w[k] | 0x20) { return false }
+        return true
     }
 
-    private func property(_ p: VCardProperty) {
-        if p.kind == .begin && Self.valueIs(p, "VCARD") {
+    private mutating func property(_ parsed: VCardProperty) {
+        var p = parsed
+        if p.kind == .begin && valueIs(p, "VCARD") {
             // A BEGIN inside an open card is a nested card (2.1 AGENT) when the
             // card said AGENT or is 2.1; otherwise the open card lacks its END.
             if let top = stack.last, !(top.awaitingAgent || top.isV21) || stack.count >= Self.maxDepth {
@@ -285,7 +303,7 @@ final class VCardImportSession {
             beginCard(line: p.line, implicit: false)
             return
         }
-        if p.kind == .end && Self.valueIs(p, "VCARD") {
+        if p.kind == .end && valueIs(p, "VCARD") {
             if stack.isEmpty {
                 out.append(.diagnostic(Diagnostic(
                     severity: .note, file: file, locator: Locator(line: p.line),
@@ -299,9 +317,24 @@ final class VCardImportSession {
             beginCard(line: p.line, implicit: true)
         }
         let top = stack.count - 1
-        if p.kind == .version { stack[top].isV21 = Self.valueIs(p, "2.1") }
-        stack[top].awaitingAgent = p.kind == .agent && p.value.allSatisfy(Self.isSpace)
-        stack[top].bytes += p.value.count + 64
+        if p.kind == .version { stack[top].isV21 = valueIs(p, "2.1") }
+        stack[top].awaitingAgent = p.kind == .agent && pending[p.valueStart..<p.valueEnd].allSatisfy(Self.isSpace)
+        stack[top].bytes += p.valueCount + 64
+        // The logical line joins the card's buffer; offsets move with it.
+        let shift = stack[top].builder.bytes.count
+        p.shift(bytes: shift, params: stack[top].builder.paramRefs.count)
+        stack[top].builder.bytes.append(contentsOf: pending)
+        if !scratchParams.isEmpty {
+            for var r in scratchParams {
+                r.rawStart += shift
+                r.rawEnd += shift
+                r.nameStart += shift
+                r.nameEnd += shift
+                r.valueStart += shift
+                r.valueEnd += shift
+                stack[top].builder.paramRefs.append(r)
+            }
+        }
         stack[top].builder.properties.append(p)
         if stack[top].bytes > Self.maxCardBytes {
             stack[top].builder.diagnostics.append(Diagnostic(
@@ -311,13 +344,17 @@ final class VCardImportSession {
         }
     }
 
-    private func beginCard(line: Int, implicit: Bool) {
+    private mutating func beginCard(line: Int, implicit: Bool) {
         cardIndex += 1
         var card = OpenCard(builder: CardBuilder(file: file, fallbackCharset: fallbackCharset), line: line, index: cardIndex)
         if spareProperties.capacity > 0 {
             swap(&card.builder.properties, &spareProperties)
+            swap(&card.builder.bytes, &spareBytes)
+            swap(&card.builder.paramRefs, &spareParams)
         } else {
             card.builder.properties.reserveCapacity(16)
+            card.builder.bytes.reserveCapacity(1024)
+            card.builder.paramRefs.reserveCapacity(16)
         }
         card.implicit = implicit
         if let parent = stack.last, parent.awaitingAgent {
@@ -332,14 +369,18 @@ final class VCardImportSession {
         stack.append(card)
     }
 
-    private func endCard(missingEnd: Bool) {
+    private mutating func endCard(missingEnd: Bool) {
         var card = stack.removeLast()
         summary.recordsRead += 1
         let locator = Locator(line: card.line, record: card.index)
         var contact = card.builder.build()
-        if card.builder.properties.capacity <= 4096 {
+        if card.builder.properties.capacity <= 4096 && card.builder.bytes.capacity <= 1 << 20 {
             card.builder.properties.removeAll(keepingCapacity: true)
+            card.builder.bytes.removeAll(keepingCapacity: true)
+            card.builder.paramRefs.removeAll(keepingCapacity: true)
             swap(&card.builder.properties, &spareProperties)
+            swap(&card.builder.bytes, &spareBytes)
+            swap(&card.builder.paramRefs, &spareParams)
         }
         for var d in card.builder.diagnostics {
             if d.locator.record == nil { d.locator.record = card.index }
@@ -350,17 +391,20 @@ final class VCardImportSession {
                 severity: .warning, file: file, locator: locator,
                 message: "card has no END:VCARD; ended at the next card or the end of the input", code: "vcard.missing-end")))
         }
-        let hasData = !contact.members.isEmpty || !contact.notes.isEmpty || contact.birthday != nil
+        // `hasData` only matters without identity: skip its per-key
+        // upper-casing and set lookups (about 700 instructions a card) otherwise.
+        let hasIdentity = contact.hasIdentity
+        let hasData = !hasIdentity && (!contact.members.isEmpty || !contact.notes.isEmpty || contact.birthday != nil
             || !contact.anniversaries.isEmpty || contact.photo != nil || !contact.related.isEmpty
             || !contact.categories.isEmpty || contact.gender != nil
-            || contact.extensions.keys.contains { !Self.metadataKeys.contains($0.uppercased()) }
-        if !contact.hasIdentity && hasData {
+            || contact.extensions.keys.contains { !Self.metadataKeys.contains($0.uppercased()) })
+        if !hasIdentity && hasData {
             out.append(.diagnostic(Diagnostic(
                 severity: .warning, file: file, locator: locator,
                 message: "card holds no name, e-mail, phone, address, organisation, URL or handle; kept for its other values",
                 code: "vcard.no-identity")))
         }
-        guard contact.hasIdentity || hasData else {
+        guard hasIdentity || hasData else {
             summary.recordsRejected += 1
             out.append(.diagnostic(Diagnostic(
                 severity: .error, file: file, locator: locator,

@@ -60,10 +60,10 @@ public struct VCardPlugin: Importer, Exporter {
             throw PluginError(.badOption, "unknown charset '\(cs)' in -O charset; use an IANA name such as windows-1252 or Shift_JIS")
         }
         let lines = PhysicalLines(stream: stream)
-        let session = VCardImportSession(file: name, plugin: plugin, fallbackCharset: options["charset"])
+        var session = VCardImportSession(file: name, plugin: plugin, fallbackCharset: options["charset"])
         while lines.next({ session.physical($0, lines.lineNumber + 1) }) {
             if !session.out.isEmpty {
-                for e in session.out { try emit(e) }
+                for i in session.out.indices { try emit(session.out[i]) }
                 session.out.removeAll(keepingCapacity: true)
             }
         }

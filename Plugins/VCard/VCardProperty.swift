@@ -1,5 +1,5 @@
 /// One parameter of a content line: `TYPE=work,voice`, a bare 2.1 `PREF`,
-/// or `LABEL="a;b"`.
+/// or `LABEL="a;b"`. Built only on slow paths (see `VCardParamRef`).
 struct VCardParameter: Hashable, Sendable {
     /// Upper-cased name; empty for a bare 2.1 parameter.
     var name: String
@@ -10,41 +10,67 @@ struct VCardParameter: Hashable, Sendable {
     var raw: String
 }
 
-/// A content line split into its parts; the value is still raw bytes
-/// (neither decoded nor unescaped).
+/// Where a parameter lies in its card's byte buffer (offsets, no strings).
+///
+/// Parameters used to be parsed into `VCardParameter` values (a name, an
+/// array of value strings and the raw text) for every property: two to four
+/// allocations per property, about 3,200 instructions a card of the
+/// benchmark (callgrind). Most are only looked at once (TYPE labels) or never,
+/// so the parser records offsets and the builder decodes what it reads.
+struct VCardParamRef {
+    /// The parameter as written (without the leading `;`).
+    var rawStart: Int
+    var rawEnd: Int
+    /// The name, trimmed; empty for a bare 2.1 parameter.
+    var nameStart: Int
+    var nameEnd: Int
+    /// The value text, trimmed (the whole text for a bare parameter).
+    var valueStart: Int
+    var valueEnd: Int
+
+    var isBare: Bool { nameStart == nameEnd }
+}
+
+/// A content line split into its parts, as offsets into the card's byte
+/// buffer (`CardBuilder.bytes`); the value is still raw bytes (neither
+/// decoded nor unescaped).
+///
+/// A plain value type without references: keeping a card's properties
+/// costs no retain, release or deallocation (the previous struct of Strings
+/// and arrays cost about 3,800 instructions a card just to destroy).
 struct VCardProperty {
     /// 1-based line of the input where the property starts.
     var line: Int
-    /// The group (`item1`), as written.
-    var group: String?
-    /// The name as written (`X-Foo`).
-    var writtenName: String
-    /// The name upper-cased (`X-FOO`).
-    var name: String
-    var params: [VCardParameter]
+    /// The group (`item1`), as written; `groupStart == groupEnd` when none.
+    var groupStart: Int
+    var groupEnd: Int
+    var hasGroup: Bool
+    /// The name as written.
+    var nameStart: Int
+    var nameEnd: Int
+    /// Indices into the card's parameter list.
+    var paramStart: Int
+    var paramEnd: Int
     /// The raw value bytes after unfolding.
-    var value: [UInt8]
+    var valueStart: Int
+    var valueEnd: Int
     /// What the name stands for.
     var kind: PropertyKind
     /// The transfer encoding (`ENCODING=` or a bare 2.1 parameter).
     var encoding: TransferEncoding
 
-    /// The first value of the parameter `name` (upper case).
-    func param(_ name: String) -> String? {
-        for p in params where p.name == name { return p.values.first ?? "" }
-        return nil
-    }
+    var valueCount: Int { valueEnd - valueStart }
 
-    /// True when the parameter `name` (upper case) is present.
-    func has(_ name: String) -> Bool { params.contains { $0.name == name } }
-
-    /// The upper-cased TYPE values, bare parameters included.
-    var typeValues: [String] {
-        var out: [String] = []
-        for p in params where p.name == "TYPE" || p.name.isEmpty {
-            for v in p.values { out.append(v) }
-        }
-        return out
+    /// Moves every offset by `bytes` and every parameter index by `params`.
+    mutating func shift(bytes: Int, params: Int) {
+        groupStart += bytes
+        groupEnd += bytes
+        nameStart += bytes
+        nameEnd += bytes
+        valueStart += bytes
+        valueEnd += bytes
+        paramStart += params
+        paramEnd += params
     }
 }
 
@@ -59,62 +85,89 @@ enum PropertyKind {
     case org, title, role, url, impp, vendorIM, related, vendorRelated, bday, anniversary, gender, photo, note
     case categories, member, kind, showAs, uid, agent, abLabel, other
 
-    static let byName: [String: PropertyKind] = {
-        var t: [String: PropertyKind] = [
-            "BEGIN": .begin, "END": .end, "VERSION": .version, "PRODID": .prodid, "FN": .fn, "N": .n,
-            "X-PHONETIC-FIRST-NAME": .phoneticGiven, "X-PHONETIC-LAST-NAME": .phoneticFamily, "SOUND": .sound,
-            "NICKNAME": .nickname, "EMAIL": .email, "TEL": .tel, "ADR": .adr, "LABEL": .label, "ORG": .org,
-            "TITLE": .title, "ROLE": .role, "URL": .url, "IMPP": .impp, "RELATED": .related,
-            "X-ABRELATEDNAMES": .related, "BDAY": .bday, "ANNIVERSARY": .anniversary, "X-ANNIVERSARY": .anniversary,
-            "X-ABDATE": .anniversary, "X-EVOLUTION-ANNIVERSARY": .anniversary, "X-MS-ANNIVERSARY": .anniversary,
-            "X-KADDRESSBOOK-X-ANNIVERSARY": .anniversary, "GENDER": .gender, "X-GENDER": .gender, "X-SEX": .gender,
-            "PHOTO": .photo, "NOTE": .note, "CATEGORIES": .categories, "MEMBER": .member,
-            "X-ADDRESSBOOKSERVER-MEMBER": .member, "KIND": .kind, "X-ADDRESSBOOKSERVER-KIND": .kind, "X-KIND": .kind,
-            "X-ABSHOWAS": .showAs, "UID": .uid, "AGENT": .agent, "X-ABLABEL": .abLabel,
+    static let names: [(String, PropertyKind)] = {
+        var t: [(String, PropertyKind)] = [
+            ("BEGIN", .begin), ("END", .end), ("VERSION", .version), ("PRODID", .prodid), ("FN", .fn), ("N", .n),
+            ("X-PHONETIC-FIRST-NAME", .phoneticGiven), ("X-PHONETIC-LAST-NAME", .phoneticFamily), ("SOUND", .sound),
+            ("NICKNAME", .nickname), ("EMAIL", .email), ("TEL", .tel), ("ADR", .adr), ("LABEL", .label), ("ORG", .org),
+            ("TITLE", .title), ("ROLE", .role), ("URL", .url), ("IMPP", .impp), ("RELATED", .related),
+            ("X-ABRELATEDNAMES", .related), ("BDAY", .bday), ("ANNIVERSARY", .anniversary), ("X-ANNIVERSARY", .anniversary),
+            ("X-ABDATE", .anniversary), ("X-EVOLUTION-ANNIVERSARY", .anniversary), ("X-MS-ANNIVERSARY", .anniversary),
+            ("X-KADDRESSBOOK-X-ANNIVERSARY", .anniversary), ("GENDER", .gender), ("X-GENDER", .gender), ("X-SEX", .gender),
+            ("PHOTO", .photo), ("NOTE", .note), ("CATEGORIES", .categories), ("MEMBER", .member),
+            ("X-ADDRESSBOOKSERVER-MEMBER", .member), ("KIND", .kind), ("X-ADDRESSBOOKSERVER-KIND", .kind), ("X-KIND", .kind),
+            ("X-ABSHOWAS", .showAs), ("UID", .uid), ("AGENT", .agent), ("X-ABLABEL", .abLabel),
         ]
-        for k in CardBuilder.imProperties.keys { t[k] = .vendorIM }
-        for k in CardBuilder.relatedProperties.keys { t[k] = .vendorRelated }
+        for k in CardBuilder.imProperties.keys { t.append((k, .vendorIM)) }
+        for k in CardBuilder.relatedProperties.keys { t.append((k, .vendorRelated)) }
         return t
     }()
+
+    /// Name lookup table: one bucket per name length, each entry the
+    /// upper-case name bytes and the kind. The lookup compares bytes (first
+    /// byte, then the rest) instead of building an upper-case `String` and
+    /// hashing it into a dictionary: that cost about 3,200 instructions a
+    /// card (9–10 properties) in the benchmark, this costs a few hundred.
+    static let buckets: [[([UInt8], PropertyKind)]] = {
+        var b = [[([UInt8], PropertyKind)]](repeating: [], count: 33)
+        for (name, kind) in names where name.utf8.count < 33 { b[name.utf8.count].append((Array(name.utf8), kind)) }
+        return b
+    }()
+
+    /// The kind of the name in `line[start..<end]` (compared case-insensitively).
+    static func find(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> PropertyKind {
+        let n = end - start
+        guard n > 0 && n < 33 else { return .other }
+        let first = upper(line[start])
+        for (bytes, kind) in buckets[n] where bytes[0] == first {
+            var k = 1
+            while k < n && upper(line[start + k]) == bytes[k] { k += 1 }
+            if k == n { return kind }
+        }
+        return .other
+    }
+
+    @inline(__always)
+    static func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x7A ? b & 0xDF : b }
 }
 
 /// Splits a logical content line into group, name, parameters and value.
 enum ContentLineParser {
-    /// Parses `line`; nil when it has no colon (or no name).
-    static func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> VCardProperty? {
+    /// Parses `line`; nil when it has no colon (or no name). Parameters are
+    /// appended to `params`; offsets are relative to `line`.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, params: inout [VCardParamRef]) -> VCardProperty? {
         let n = line.count
         var i = 0
         // Name (with optional group): up to ';' or ':'.
-        var nameEnd = -1
         while i < n {
             let b = line[i]
             if b == 0x3B || b == 0x3A { break }  // ; :
             i += 1
         }
         guard i < n else { return nil }
-        nameEnd = i
+        let nameEnd = i
         // Trim whitespace around the name (lenient).
         var ns = 0
         while ns < nameEnd && (line[ns] == 0x20 || line[ns] == 0x09) { ns += 1 }
         var ne = nameEnd
         while ne > ns && (line[ne - 1] == 0x20 || line[ne - 1] == 0x09) { ne -= 1 }
         guard ne > ns else { return nil }
-        var group: String?
+        var hasGroup = false
+        var groupEnd = ns
         var nameStart = ns
-        if let dot = (ns..<ne).last(where: { line[$0] == 0x2E }) {
-            group = String(decoding: UnsafeBufferPointer(rebasing: line[ns..<dot]), as: UTF8.self)
-            nameStart = dot + 1
+        var d = ne
+        while d > ns {
+            d -= 1
+            if line[d] == 0x2E {
+                hasGroup = true
+                groupEnd = d
+                nameStart = d + 1
+                break
+            }
         }
         guard ne > nameStart else { return nil }
-        let written = String(decoding: UnsafeBufferPointer(rebasing: line[nameStart..<ne]), as: UTF8.self)
-        var upper = true
-        for k in nameStart..<ne where line[k] >= 0x61 && line[k] <= 0x7A { upper = false; break }
-        let name =
-            upper
-            ? written
-            : String(decoding: UnsafeBufferPointer(rebasing: line[nameStart..<ne]).map { $0 >= 0x61 && $0 <= 0x7A ? $0 & 0xDF : $0 }, as: UTF8.self)
 
-        var params: [VCardParameter] = []
+        let firstParam = params.count
         // Parameters: ';'-separated, quoted values may hold ';' ':' ','.
         while i < n && line[i] == 0x3B {
             i += 1
@@ -143,53 +196,70 @@ enum ContentLineParser {
                 // Unbalanced quote: fall back to the first ':' after the start.
                 var j = start
                 while j < n && line[j] != 0x3A { j += 1 }
-                guard j < n else { return nil }
+                guard j < n else {
+                    params.removeSubrange(firstParam...)
+                    return nil
+                }
                 i = j
                 var k = start
                 while k < j && line[k] != 0x3B { k += 1 }
                 if k < j {
                     // Several parameters before the colon; parse them unquoted.
-                    params += parseParams(UnsafeBufferPointer(rebasing: line[start..<j]), ignoreQuotes: true)
-                } else if let p = parseParam(UnsafeBufferPointer(rebasing: line[start..<j])) {
+                    var s = start
+                    for k in start...j where k == j || line[k] == 0x3B {
+                        if k > s, let p = scanParam(line, s, k) { params.append(p) }
+                        s = k + 1
+                    }
+                } else if let p = scanParam(line, start, j) {
                     params.append(p)
                 }
                 break
             }
-            if i > start, let p = parseParam(UnsafeBufferPointer(rebasing: line[start..<i])) { params.append(p) }
+            if i > start, let p = scanParam(line, start, i) { params.append(p) }
         }
-        guard i < n, line[i] == 0x3A else { return nil }
-        let value = Array(UnsafeBufferPointer(rebasing: line[(i + 1)...]))
+        guard i < n, line[i] == 0x3A else {
+            params.removeSubrange(firstParam...)
+            return nil
+        }
         var encoding = TransferEncoding.none
-        for p in params where p.name == "ENCODING" || p.name.isEmpty {
-            for v in p.values {
-                let u = v.utf8
-                if u.count == 16 && v.asciiLowercased == "quoted-printable" || u.count == 2 && v.asciiLowercased == "qp" {
-                    encoding = .quotedPrintable
-                } else if u.count == 6 && v.asciiLowercased == "base64" || u.count == 1 && (v == "b" || v == "B") {
-                    encoding = .base64
-                }
-            }
+        for r in params[firstParam...] where r.isBare || nameIs(line, r, "ENCODING") {
+            if let e = encodingOf(ParamValues.whole(line, r)) { encoding = e }
         }
         return VCardProperty(
-            line: lineNumber, group: group, writtenName: written, name: name, params: params, value: value,
-            kind: PropertyKind.byName[name] ?? .other, encoding: encoding)
+            line: lineNumber, groupStart: ns, groupEnd: groupEnd, hasGroup: hasGroup, nameStart: nameStart, nameEnd: ne,
+            paramStart: firstParam, paramEnd: params.count, valueStart: i + 1, valueEnd: n,
+            kind: PropertyKind.find(line, nameStart, ne), encoding: encoding)
     }
 
-    private static func parseParams(_ text: UnsafeBufferPointer<UInt8>, ignoreQuotes: Bool) -> [VCardParameter] {
-        var out: [VCardParameter] = []
-        var s = 0
-        for k in 0...text.count where k == text.count || text[k] == 0x3B {
-            if k > s, let p = parseParam(UnsafeBufferPointer(rebasing: text[s..<k])) { out.append(p) }
-            s = k + 1
+    private static func encodingOf(_ v: ParamValues.Value) -> TransferEncoding? {
+        if v.decoded == nil {
+            // Plain bytes: only these lengths can match; no String for the rest.
+            let n = v.bytes.count
+            guard n == 1 || n == 2 || n == 6 || n == 16 else { return nil }
         }
-        return out
+        switch v.lowercasedASCII {
+        case "quoted-printable", "qp": return .quotedPrintable
+        case "base64", "b": return .base64
+        default: return nil
+        }
     }
 
-    /// One parameter from its text (`TYPE=a,b`, `PREF`, `LABEL="x"`).
-    static func parseParam(_ p: UnsafeBufferPointer<UInt8>) -> VCardParameter? {
-        let raw = String(decoding: p, as: UTF8.self)
+    /// True when the parameter's name is `upper` (ASCII letters compared
+    /// without case).
+    @inline(__always)
+    static func nameIs(_ b: UnsafeBufferPointer<UInt8>, _ r: VCardParamRef, _ upper: StaticString) -> Bool {
+        let n = upper.utf8CodeUnitCount
+        guard r.nameEnd - r.nameStart == n else { return false }
+        let p = upper.utf8Start
+        for k in 0..<n where PropertyKind.upper(b[r.nameStart + k]) != p[k] { return false }
+        return true
+    }
+
+    /// One parameter from its text `line[s..<e]` (`TYPE=a,b`, `PREF`, `LABEL="x"`);
+    /// nil when it is blank or has no name before `=`.
+    static func scanParam(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> VCardParamRef? {
         var eq = -1
-        for k in 0..<p.count where p[k] == 0x3D {  // =
+        for k in s..<e where p[k] == 0x3D {  // =
             eq = k
             break
         }
@@ -200,55 +270,31 @@ enum ContentLineParser {
             return (a, b)
         }
         if eq < 0 {
-            let (a, b) = trimmed(0, p.count)
+            let (a, b) = trimmed(s, e)
             guard b > a else { return nil }
-            let v = unquoteAndDecode(UnsafeBufferPointer(rebasing: p[a..<b]))
-            return VCardParameter(name: "", values: [v], raw: raw)
+            return VCardParamRef(rawStart: s, rawEnd: e, nameStart: a, nameEnd: a, valueStart: a, valueEnd: b)
         }
-        let (na, nb) = trimmed(0, eq)
+        let (na, nb) = trimmed(s, eq)
         guard nb > na else { return nil }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: p[na..<nb]).map { $0 >= 0x61 && $0 <= 0x7A ? $0 & 0xDF : $0 }, as: UTF8.self)
-        let (va, vb) = trimmed(eq + 1, p.count)
-        let valueBytes = UnsafeBufferPointer(rebasing: p[va..<vb])
-        var values: [String] = []
-        if name == "TYPE" {
-            // A comma-separated list; a quoted value is a list too
-            // (RFC 6350: TYPE="voice,cell").
-            var k = 0
-            var start = 0
-            while k <= valueBytes.count {
-                if k == valueBytes.count || valueBytes[k] == 0x2C {
-                    var a = start, b = k
-                    while a < b && (valueBytes[a] == 0x22 || valueBytes[a] == 0x20) { a += 1 }
-                    while b > a && (valueBytes[b - 1] == 0x22 || valueBytes[b - 1] == 0x20) { b -= 1 }
-                    let item = unquoteAndDecode(UnsafeBufferPointer(rebasing: valueBytes[a..<b]))
-                    if !item.isEmpty { values.append(item) }
-                    start = k + 1
-                }
-                k += 1
-            }
-        } else {
-            values = [unquoteAndDecode(valueBytes)]
+        let (va, vb) = trimmed(eq + 1, e)
+        return VCardParamRef(rawStart: s, rawEnd: e, nameStart: na, nameEnd: nb, valueStart: va, valueEnd: vb)
+    }
+
+    /// The parameter as a `VCardParameter` (slow paths only).
+    static func parameter(_ b: UnsafeBufferPointer<UInt8>, _ r: VCardParamRef) -> VCardParameter {
+        let raw = String(decoding: UnsafeBufferPointer(rebasing: b[r.rawStart..<r.rawEnd]), as: UTF8.self)
+        if r.isBare {
+            return VCardParameter(name: "", values: [ParamValues.whole(b, r).string], raw: raw)
         }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: b[r.nameStart..<r.nameEnd]).map(PropertyKind.upper), as: UTF8.self)
+        let values = name == "TYPE" ? ParamValues.map(b, r) { $0.string } : [ParamValues.whole(b, r).string]
         return VCardParameter(name: name, values: values, raw: raw)
     }
 
     /// Removes surrounding quotes, decodes `\"` (Apple) and RFC 6868 caret
     /// escapes (`^n`, `^^`, `^'`).
     static func unquoteAndDecode(_ v: UnsafeBufferPointer<UInt8>) -> String {
-        var a = 0, b = v.count
-        while a < b && (v[a] == 0x20 || v[a] == 0x09) { a += 1 }
-        if b - a >= 2 && v[a] == 0x22 && v[b - 1] == 0x22 {
-            a += 1
-            b -= 1
-        } else if b - a >= 1 && v[a] == 0x22 {
-            a += 1
-        }
-        var needsWork = false
-        for k in a..<b where v[k] == 0x5E || v[k] == 0x5C || v[k] == 0x22 {
-            needsWork = true
-            break
-        }
+        let (a, b, needsWork) = unquotedRange(v)
         if !needsWork { return String(decoding: UnsafeBufferPointer(rebasing: v[a..<b]), as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(b - a)
@@ -271,5 +317,85 @@ enum ContentLineParser {
             k += 1
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The range `unquoteAndDecode` keeps, and whether it holds escapes.
+    @inline(__always)
+    static func unquotedRange(_ v: UnsafeBufferPointer<UInt8>) -> (Int, Int, Bool) {
+        var a = 0, b = v.count
+        while a < b && (v[a] == 0x20 || v[a] == 0x09) { a += 1 }
+        if b - a >= 2 && v[a] == 0x22 && v[b - 1] == 0x22 {
+            a += 1
+            b -= 1
+        } else if b - a >= 1 && v[a] == 0x22 {
+            a += 1
+        }
+        var needsWork = false
+        for k in a..<b where v[k] == 0x5E || v[k] == 0x5C || v[k] == 0x22 {
+            needsWork = true
+            break
+        }
+        return (a, b, needsWork)
+    }
+}
+
+/// Parameter values read straight from the bytes.
+enum ParamValues {
+    /// One value: either plain bytes (no escapes, no quotes left) or, when
+    /// escapes need decoding, the decoded string.
+    struct Value {
+        var bytes: UnsafeBufferPointer<UInt8>
+        var decoded: String?
+
+        var string: String { decoded ?? String(decoding: bytes, as: UTF8.self) }
+        var isEmpty: Bool { decoded?.isEmpty ?? bytes.isEmpty }
+
+        /// `string.asciiLowercased`.
+        var lowercasedASCII: String { string.asciiLowercased }
+
+        /// True when the value is plain ASCII (so byte comparisons are exact).
+        var isPlainASCII: Bool {
+            guard decoded == nil else { return false }
+            for b in bytes where b >= 0x80 { return false }
+            return true
+        }
+    }
+
+    @inline(__always)
+    static func value(_ v: UnsafeBufferPointer<UInt8>) -> Value {
+        let (a, b, needsWork) = ContentLineParser.unquotedRange(v)
+        if needsWork { return Value(bytes: v, decoded: ContentLineParser.unquoteAndDecode(v)) }
+        return Value(bytes: UnsafeBufferPointer(rebasing: v[a..<b]), decoded: nil)
+    }
+
+    /// The whole value text (non-TYPE and bare parameters).
+    static func whole(_ line: UnsafeBufferPointer<UInt8>, _ r: VCardParamRef) -> Value {
+        value(UnsafeBufferPointer(rebasing: line[r.valueStart..<r.valueEnd]))
+    }
+
+    /// Calls `body` with each non-empty item of a TYPE list: comma-separated,
+    /// a quoted value is a list too (RFC 6350: TYPE="voice,cell").
+    @inline(__always)
+    static func forEachItem(_ line: UnsafeBufferPointer<UInt8>, _ r: VCardParamRef, _ body: (Value) -> Void) {
+        let vb = UnsafeBufferPointer(rebasing: line[r.valueStart..<r.valueEnd])
+        var k = 0
+        var start = 0
+        while k <= vb.count {
+            if k == vb.count || vb[k] == 0x2C {
+                var a = start, b = k
+                while a < b && (vb[a] == 0x22 || vb[a] == 0x20) { a += 1 }
+                while b > a && (vb[b - 1] == 0x22 || vb[b - 1] == 0x20) { b -= 1 }
+                let item = value(UnsafeBufferPointer(rebasing: vb[a..<b]))
+                if !item.isEmpty { body(item) }
+                start = k + 1
+            }
+            k += 1
+        }
+    }
+
+    static func map<T>(_ line: UnsafeBufferPointer<UInt8>, _ r: VCardParamRef, _ f: (Value) -> T) -> [T] {
+        var out: [T] = []
+        forEachItem(line, r) { out.append(f($0)) }
+        return out
     }
 }

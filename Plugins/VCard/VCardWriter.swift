@@ -57,8 +57,8 @@ public struct VCardWriter {
     /// Appends one contact as a card.
     public mutating func append(_ contact: Contact) {
         let props = Self.properties(of: contact, version: version)
-        output += Array("BEGIN:VCARD\r\n".utf8)
-        output += Array((version == .v40 ? "VERSION:4.0\r\n" : "VERSION:3.0\r\n").utf8)
+        output.append(contentsOf: "BEGIN:VCARD\r\n".utf8)
+        output.append(contentsOf: (version == .v40 ? "VERSION:4.0\r\n" : "VERSION:3.0\r\n").utf8)
         var line: [UInt8] = []
         line.reserveCapacity(256)
         for p in props {
@@ -66,7 +66,7 @@ public struct VCardWriter {
             Self.serialize(p, into: &line)
             Self.fold(line, into: &output)
         }
-        output += Array("END:VCARD\r\n".utf8)
+        output.append(contentsOf: "END:VCARD\r\n".utf8)
     }
 
     /// The FN Kith writes for a contact: its formatted name, else one
@@ -267,7 +267,11 @@ public struct VCardWriter {
         let uid = c.sources.first(where: { $0.plugin == "vcard" || $0.plugin == "jcard" })?.recordId ?? c.id
         if !uid.isEmpty { _ = add("UID", .uri(uid)) }
         for key in c.extensions.keys.sorted() where canWriteExtensionKey(key) {
-            let semi = key.firstIndex(of: ";") ?? key.endIndex
+            // An ASCII key is searched by byte: `firstIndex(of:)` over
+            // Characters cost about 5,600 instructions a contact (callgrind).
+            let semi = key.utf8.allSatisfy({ $0 < 0x80 })
+                ? key.utf8.firstIndex(of: 0x3B) ?? key.endIndex
+                : key.firstIndex(of: ";") ?? key.endIndex
             for v in c.extensions[key]! {
                 out.append(OutProperty(name: String(key[..<semi]), rawParams: String(key[semi...]), value: .raw(v)))
             }
@@ -293,20 +297,20 @@ public struct VCardWriter {
 
     static func serialize(_ p: OutProperty, into line: inout [UInt8]) {
         if let g = p.group {
-            line += Array(g.utf8)
+            line.append(contentsOf: g.utf8)
             line.append(0x2E)
         }
-        line += Array(p.name.utf8)
+        line.append(contentsOf: p.name.utf8)
         for (name, values) in p.params {
             line.append(0x3B)
-            line += Array(name.utf8)
+            line.append(contentsOf: name.utf8)
             line.append(0x3D)
             for (i, v) in values.enumerated() {
                 if i > 0 { line.append(0x2C) }
                 appendParamValue(v, into: &line)
             }
         }
-        line += Array(p.rawParams.utf8)
+        line.append(contentsOf: p.rawParams.utf8)
         line.append(0x3A)
         switch p.value {
         case .text(let s): escape(s, into: &line, commas: true)
@@ -321,18 +325,18 @@ public struct VCardWriter {
                 escape(s, into: &line, commas: true)
             }
         case .uri(let s):
-            if s.hasPrefix("data:") { line += Array(s.utf8) } else { escape(s, into: &line, commas: false) }
-        case .date(let s): line += Array(s.utf8)
+            if s.hasPrefix("data:") { line.append(contentsOf: s.utf8) } else { escape(s, into: &line, commas: false) }
+        case .date(let s): line.append(contentsOf: s.utf8)
         case .raw(let s):
             var prevCR = false
             for b in s.utf8 {
                 if b == 0x0D {
-                    line += [0x5C, 0x6E]
+                    line.append(0x5C); line.append(0x6E)
                     prevCR = true
                     continue
                 }
                 if b == 0x0A {
-                    if !prevCR { line += [0x5C, 0x6E] }
+                    if !prevCR { line.append(0x5C); line.append(0x6E) }
                 } else {
                     line.append(b)
                 }
@@ -348,17 +352,17 @@ public struct VCardWriter {
             !(b == 0x3A || b == 0x3B || b == 0x2C || b == 0x22 || b == 0x5E || b == 0x0A || b == 0x0D || b == 0x20 || b == 0x5C)
         }
         if safe && !v.isEmpty {
-            line += Array(v.utf8)
+            line.append(contentsOf: v.utf8)
             return
         }
         line.append(0x22)
         var prevCR = false
         for b in v.utf8 {
             switch b {
-            case 0x5E: line += [0x5E, 0x5E]
-            case 0x22: line += [0x5E, 0x27]
-            case 0x0D: line += [0x5E, 0x6E]
-            case 0x0A: if !prevCR { line += [0x5E, 0x6E] }
+            case 0x5E: line.append(0x5E); line.append(0x5E)
+            case 0x22: line.append(0x5E); line.append(0x27)
+            case 0x0D: line.append(0x5E); line.append(0x6E)
+            case 0x0A: if !prevCR { line.append(0x5E); line.append(0x6E) }
             default: line.append(b)
             }
             prevCR = b == 0x0D
@@ -372,11 +376,11 @@ public struct VCardWriter {
         var prevCR = false
         for b in s.utf8 {
             switch b {
-            case 0x5C: line += [0x5C, 0x5C]
-            case 0x0D: line += [0x5C, 0x6E]
-            case 0x0A: if !prevCR { line += [0x5C, 0x6E] }
-            case 0x2C where commas: line += [0x5C, 0x2C]
-            case 0x3B where commas: line += [0x5C, 0x3B]
+            case 0x5C: line.append(0x5C); line.append(0x5C)
+            case 0x0D: line.append(0x5C); line.append(0x6E)
+            case 0x0A: if !prevCR { line.append(0x5C); line.append(0x6E) }
+            case 0x2C where commas: line.append(0x5C); line.append(0x2C)
+            case 0x3B where commas: line.append(0x5C); line.append(0x3B)
             default: line.append(b)
             }
             prevCR = b == 0x0D
@@ -388,7 +392,7 @@ public struct VCardWriter {
     static func fold(_ line: [UInt8], into out: inout [UInt8]) {
         if line.count <= 75 {
             out += line
-            out += [0x0D, 0x0A]
+            out.append(0x0D); out.append(0x0A)
             return
         }
         var start = 0
@@ -400,7 +404,7 @@ public struct VCardWriter {
             }
             if start > 0 { out.append(0x20) }
             out += line[start..<end]
-            out += [0x0D, 0x0A]
+            out.append(0x0D); out.append(0x0A)
             start = end
             limit = 74
         }

@@ -2,7 +2,8 @@
 enum ValueCodec {
     /// Decodes quoted-printable (`=XX`, soft breaks already joined by the
     /// line reader). A malformed `=` is kept as it is; returns whether any was.
-    static func decodeQuotedPrintable(_ b: [UInt8]) -> (bytes: [UInt8], malformed: Bool) {
+    static func decodeQuotedPrintable(_ b: ArraySlice<UInt8>) -> (bytes: [UInt8], malformed: Bool) {
+        let b = ContiguousArray(b)
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var malformed = false
@@ -53,7 +54,7 @@ enum ValueCodec {
     /// Strips whitespace and fixes padding. `.broken` when characters outside
     /// the alphabet occur or the length cannot be padded to whole bytes; the
     /// text is then returned stripped but otherwise raw.
-    static func cleanBase64(_ b: [UInt8]) -> (text: [UInt8], condition: Base64Condition) {
+    static func cleanBase64(_ b: ArraySlice<UInt8>) -> (text: [UInt8], condition: Base64Condition) {
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var bad = false
@@ -67,9 +68,9 @@ enum ValueCodec {
             if !base64Alphabet[Int(c)] || padding > 0 { bad = true }
             out.append(c)
         }
-        if bad { return (b.filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A) }, .broken) }
+        if bad { return (Array(b).filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A) }, .broken) }
         let rem = out.count % 4
-        if rem == 1 { return (b.filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A) }, .broken) }
+        if rem == 1 { return (Array(b).filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A) }, .broken) }
         let need = rem == 0 ? 0 : 4 - rem
         for _ in 0..<need { out.append(0x3D) }
         return (out, need == padding ? .clean : .repaired)
@@ -134,25 +135,40 @@ enum ValueCodec {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Splits at unescaped `separator` (a backslash escapes the next byte).
+    /// Calls `body` with each part between unescaped `separator`s (a
+    /// backslash escapes the next byte); no intermediate array of parts.
     @inline(__always)
-    static func split(_ b: [UInt8], separator: UInt8) -> [ArraySlice<UInt8>] {
-        var parts: [ArraySlice<UInt8>] = []
-        var start = 0
-        var i = 0
-        while i < b.count {
+    static func forEachPart(_ b: ArraySlice<UInt8>, separator: UInt8, _ body: (ArraySlice<UInt8>) -> Void) {
+        var start = b.startIndex
+        var i = b.startIndex
+        let end = b.endIndex
+        while i < end {
             let c = b[i]
             if c == 0x5C {
                 i += 2
                 continue
             }
             if c == separator {
-                parts.append(b[start..<i])
+                body(b[start..<i])
                 start = i + 1
             }
             i += 1
         }
-        parts.append(b[start..<min(b.count, max(start, b.count))])
-        return parts
+        body(b[min(start, end)..<end])
+    }
+
+    /// True when `b` equals the lower-case ASCII literal `lit`, ignoring the
+    /// case of ASCII letters in `b`.
+    @inline(__always)
+    static func equalsLower(_ b: UnsafeBufferPointer<UInt8>, _ lit: StaticString) -> Bool {
+        let n = lit.utf8CodeUnitCount
+        guard b.count == n else { return false }
+        let p = lit.utf8Start
+        for k in 0..<n {
+            let c = b[k]
+            let l = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+            if l != p[k] { return false }
+        }
+        return true
     }
 }

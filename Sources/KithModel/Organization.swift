@@ -20,7 +20,9 @@ public struct Organization: Hashable, Codable, Sendable {
     }
 
     /// True when no component holds a value.
-    public var isEmpty: Bool { [name, department, title, role].allSatisfy { ($0 ?? "").isEmpty } }
+    public var isEmpty: Bool {
+        (name ?? "").isEmpty && (department ?? "").isEmpty && (title ?? "").isEmpty && (role ?? "").isEmpty
+    }
 }
 
 extension Organization {

@@ -43,7 +43,10 @@ public struct PostalAddress: Hashable, Codable, Sendable {
 
     /// True when no component holds a value.
     public var isEmpty: Bool {
-        [poBox, extended, street, locality, region, postalCode, country, formatted].allSatisfy { ($0 ?? "").isEmpty }
+        // Component by component: the array literal allocated on every call.
+        (poBox ?? "").isEmpty && (extended ?? "").isEmpty && (street ?? "").isEmpty && (locality ?? "").isEmpty
+            && (region ?? "").isEmpty && (postalCode ?? "").isEmpty && (country ?? "").isEmpty
+            && (formatted ?? "").isEmpty
     }
 }
 
