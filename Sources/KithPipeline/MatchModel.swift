@@ -167,7 +167,7 @@ public struct MatchModel: Sendable {
         }
     }
 
-    /// See ``setU(fromRandom:prior:)``.
+    /// See `setU(fromRandom:prior:)`.
     public static let identityCollisionFactor = 64.0
 
     /// Sets the prior by maximum likelihood over candidate comparisons that

@@ -19,7 +19,7 @@ public struct ParsedName: Hashable, Sendable {
     public var isEmpty: Bool { given.isEmpty && family.isEmpty }
 }
 
-/// Turns a ``PersonName`` into a ``ParsedName``: "Last, First" order,
+/// Turns a `PersonName` into a ``ParsedName``: "Last, First" order,
 /// honorific prefixes and suffixes dropped, initials kept as single letters,
 /// notes a phone book adds to a name ("(work)", "- mobile", "NEW") removed,
 /// and handles ("scottm82") or addresses used as names ignored.

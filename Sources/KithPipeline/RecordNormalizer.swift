@@ -1,7 +1,7 @@
 public import KithModel
 
 /// One contact in comparison form: what the matcher compares. Display values
-/// stay on the ``Contact``; nothing here is written out.
+/// stay on the `Contact`; nothing here is written out.
 public struct NormalizedRecord: Hashable, Sendable {
     /// The parsed name.
     public var name: ParsedName
@@ -28,7 +28,7 @@ public struct NormalizedRecord: Hashable, Sendable {
     public var web: [String]
 }
 
-/// Derives a ``NormalizedRecord`` from a ``Contact``.
+/// Derives a ``NormalizedRecord`` from a `Contact`.
 public struct RecordNormalizer: Sendable {
     /// The region used for numbers without a country code when the contact
     /// gives no better hint (ISO 3166 alpha-2, "US").
