@@ -69,12 +69,20 @@ extension ContactStore {
             try body(writer)
             try writer.finishSource()
             var report = writer.report
-            report.contactsMatched = try self.assignClusters(db, changed: writer.changedContactRecords)
+            report.contactsMatched = try self.assignClusters(db, changed: writer.changedContacts)
             return report
         }
         report.seconds = Date().timeIntervalSince(start)
         return report
     }
+}
+
+/// A contact record added or changed by an import, kept in memory for
+/// matching (the matcher works on values; reading them back would cost more).
+struct ChangedContact {
+    var rowID: Int64
+    var contact: Contact
+    var isNew: Bool
 }
 
 /// Writes the records of one or more sources into an open transaction.
@@ -84,8 +92,8 @@ public final class ImportWriter {
     private var sourceId: Int64?
     private var seenKeys = Set<String>()
     private let now = Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)).isoString
-    /// Row ids of contact records added or changed (to match).
-    var changedContactRecords: [Int64] = []
+    /// Contact records added or changed in this import (to match).
+    var changedContacts: [ChangedContact] = []
 
     /// This import run's number (one more than the last).
     let generation: Int64
@@ -140,33 +148,38 @@ public final class ImportWriter {
         // Compared without the record's position: a record that only moved
         // in its file is unchanged (its stored body still takes the new place).
         let bodyHash = positionless
+        // Cached statements: compiling SQL per record cost more than the work.
         let existing = try Row.fetchOne(
-            db, sql: "SELECT id, bodyHash, state FROM record WHERE sourceId = ? AND recordKey = ?", arguments: [sourceId, key])
+            try db.cachedStatement(sql: "SELECT id, bodyHash, state FROM record WHERE sourceId = ? AND recordKey = ?"),
+            arguments: [sourceId, key])
         if let existing {
             let id: Int64 = existing["id"]
             let oldHash: String = existing["bodyHash"]
             let state: String = existing["state"]
             if oldHash == bodyHash && state == "active" {
-                try db.execute(sql: "UPDATE record SET body = ?, lastSeen = ?, lastImport = ? WHERE id = ?",
-                    arguments: [body, now, generation, id])
+                try db.cachedStatement(sql: "UPDATE record SET body = ?, lastSeen = ?, lastImport = ? WHERE id = ?")
+                    .execute(arguments: [body, now, generation, id])
                 report.recordsUnchanged += 1
                 return
             }
             // The record keeps the uid it was first stored under, so that the
             // user's rules naming it survive re-imports.
-            try db.execute(
-                sql: "UPDATE record SET body = ?, bodyHash = ?, kind = ?, state = 'active', lastSeen = ?, lastImport = ? WHERE id = ?",
-                arguments: [body, bodyHash, kind, now, generation, id])
+            try db.cachedStatement(
+                sql: "UPDATE record SET body = ?, bodyHash = ?, kind = ?, state = 'active', lastSeen = ?, lastImport = ? WHERE id = ?"
+            ).execute(arguments: [body, bodyHash, kind, now, generation, id])
             if state == "vanished" { report.recordsReturned += 1 } else { report.recordsUpdated += 1 }
-            if kind == "contact" { changedContactRecords.append(id) }
+            if case .contact(let c) = record { changedContacts.append(ChangedContact(rowID: id, contact: c, isNew: false)) }
         } else {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO record (sourceId, recordKey, uid, kind, body, bodyHash, firstSeen, lastSeen, lastImport)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [sourceId, key, uid, kind, body, bodyHash, now, now, generation])
+                    """
+            ).execute(arguments: [sourceId, key, uid, kind, body, bodyHash, now, now, generation])
             report.recordsAdded += 1
-            if kind == "contact" { changedContactRecords.append(db.lastInsertedRowID) }
+            if case .contact(let c) = record {
+                changedContacts.append(ChangedContact(rowID: db.lastInsertedRowID, contact: c, isNew: true))
+            }
         }
     }
 

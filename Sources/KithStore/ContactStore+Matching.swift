@@ -46,55 +46,63 @@ extension ContactStore {
 
     /// Matches the `changed` contact records against the store and records
     /// their people, suggestions and decisions. Returns how many were matched.
-    func assignClusters(_ db: Database, changed: [Int64]) throws -> Int {
+    func assignClusters(_ db: Database, changed: [ChangedContact]) throws -> Int {
         guard !changed.isEmpty else { return 0 }
         // 1. Index the changed records' keys.
+        let deleteKeys = try db.cachedStatement(sql: "DELETE FROM blockingKey WHERE recordId = ?")
+        let insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO blockingKey (key, recordId) VALUES (?, ?)")
         var changedKeys = Set<String>()
-        for id in changed {
-            guard let body = try String.fetchOne(db, sql: "SELECT body FROM record WHERE id = ?", arguments: [id]),
-                case .contact(let c)? = Self.decode(body)
-            else { continue }
-            try db.execute(sql: "DELETE FROM blockingKey WHERE recordId = ?", arguments: [id])
-            for k in Self.blockingKeys(c) {
-                try db.execute(sql: "INSERT OR IGNORE INTO blockingKey (key, recordId) VALUES (?, ?)", arguments: [k, id])
+        for c in changed {
+            if !c.isNew { try deleteKeys.execute(arguments: [c.rowID]) }
+            for k in Self.blockingKeys(c.contact) {
+                try insertKey.execute(arguments: [k, c.rowID])
                 changedKeys.insert(k)
             }
         }
-        // 2. Candidates: active contact records sharing a not-too-frequent key.
-        var working = Set(changed)
-        if try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE kind = 'contact' AND state = 'active'") ?? 0 > changed.count {
-            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS changedKey (key TEXT PRIMARY KEY)")
-            try db.execute(sql: "DELETE FROM changedKey")
-            for k in changedKeys { try db.execute(sql: "INSERT OR IGNORE INTO changedKey VALUES (?)", arguments: [k]) }
-            let candidates = try Int64.fetchAll(db, sql: """
-                SELECT DISTINCT b.recordId FROM blockingKey b
-                JOIN changedKey c ON c.key = b.key
-                JOIN record r ON r.id = b.recordId AND r.state = 'active'
-                WHERE b.key IN (SELECT key FROM blockingKey WHERE key IN (SELECT key FROM changedKey)
-                                GROUP BY key HAVING count(*) <= ?)
-                """, arguments: [Self.maxKeyFrequency])
-            working.formUnion(candidates)
-        }
-        // Context: the model is estimated on the data at hand (EM), which a
-        // handful of new records cannot support. Add an evenly spread sample of
-        // the stored records; their people do not change, they only inform the
-        // estimate (and vote, if they match).
+        let changedIDs = Set(changed.map(\.rowID))
         let active = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE kind = 'contact' AND state = 'active'") ?? 0
-        if active > working.count {
-            let step = max(1, active / Self.contextSample)
-            let context = try Int64.fetchAll(db, sql: """
-                SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM record
-                                WHERE kind = 'contact' AND state = 'active') WHERE n % ? = 0 LIMIT ?
-                """, arguments: [step, Self.contextSample])
-            working.formUnion(context)
+        // 2. The stored records to compare with. When this import brings most
+        // of the store, that is simply all of it (one full matching run);
+        // otherwise the records sharing a not-too-frequent key, plus an evenly
+        // spread context sample: the model is estimated on the data at hand
+        // (EM), which a handful of new records cannot support. Context records
+        // never change person; they inform the estimate and vote if they match.
+        var others = Set<Int64>()
+        if active > changed.count {
+            if changed.count * 2 >= active {
+                others = Set(try Int64.fetchAll(db, sql: "SELECT id FROM record WHERE kind = 'contact' AND state = 'active'"))
+            } else {
+                let lookup = try db.cachedStatement(sql: """
+                    SELECT b.recordId FROM blockingKey b JOIN record r ON r.id = b.recordId AND r.state = 'active'
+                    WHERE b.key = ? LIMIT ?
+                    """)
+                for k in changedKeys {
+                    let ids = try Int64.fetchAll(lookup, arguments: [k, Self.maxKeyFrequency + 1])
+                    if ids.count <= Self.maxKeyFrequency { others.formUnion(ids) }
+                }
+                let step = max(1, active / Self.contextSample)
+                others.formUnion(try Int64.fetchAll(db, sql: """
+                    SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM record
+                                    WHERE kind = 'contact' AND state = 'active') WHERE n % ? = 0 LIMIT ?
+                    """, arguments: [step, Self.contextSample]))
+            }
+            others.subtract(changedIDs)
         }
-        let ids = working.sorted()
-        // 3. Load them, with their current people.
+        // 3. Load them with their current people; the changed ones are in memory.
         var contacts: [Contact] = []
         var rowIDs: [Int64] = []
         var uids: [String] = []
         var clusterOf: [String?] = []
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+        contacts.reserveCapacity(changed.count + others.count)
+        let memberOf = try db.cachedStatement(sql: "SELECT clusterId FROM membership WHERE recordId = ?")
+        for c in changed {
+            contacts.append(c.contact)
+            rowIDs.append(c.rowID)
+            uids.append(try String.fetchOne(db, sql: "SELECT uid FROM record WHERE id = ?", arguments: [c.rowID]) ?? c.contact.id)
+            clusterOf.append(c.isNew ? nil : try String.fetchOne(memberOf, arguments: [c.rowID]))
+        }
+        let sortedOthers = others.sorted()
+        for chunk in stride(from: 0, to: sortedOthers.count, by: 500).map({ Array(sortedOthers[$0..<min(sortedOthers.count, $0 + 500)]) }) {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT r.id, r.uid, r.body, m.clusterId FROM record r LEFT JOIN membership m ON m.recordId = r.id
                 WHERE r.id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) ORDER BY r.id
@@ -111,44 +119,45 @@ extension ContactStore {
         var options = MatchOptions()
         options.rules = try Self.rules(db)
         let result = Matcher(options: options).match(contacts, recordKeys: uids)
-        let changedSet = Set(changed)
         let now = Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)).isoString
+        let insertCluster = try db.cachedStatement(sql: "INSERT OR IGNORE INTO cluster (id, createdAt) VALUES (?, ?)")
+        let setMember = try db.cachedStatement(sql: "INSERT OR REPLACE INTO membership (recordId, clusterId) VALUES (?, ?)")
+        let decide = try db.cachedStatement(
+            sql: "INSERT INTO decision (clusterId, recordUid, otherUid, kind, at) VALUES (?, ?, ?, 'auto', ?)")
         var matched = 0
         for members in result.clusters {
-            let moving = members.filter { changedSet.contains(rowIDs[$0]) && clusterOf[$0] == nil }
+            let moving = members.filter { changedIDs.contains(rowIDs[$0]) && clusterOf[$0] == nil }
             guard !moving.isEmpty else { continue }
             // The person most of the settled members belong to.
             var votes: [String: Int] = [:]
-            for i in members where !moving.contains(i) {
-                if let k = clusterOf[i] { votes[k, default: 0] += 1 }
+            for i in members where clusterOf[i] != nil {
+                votes[clusterOf[i]!, default: 0] += 1
             }
             let target: String
             if let best = votes.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) {
                 target = best.key
-                if votes.count > 1 {
+                for (other, _) in votes where other != target {
                     // Would bridge two people: join the stronger, suggest the other.
-                    for (other, _) in votes where other != target {
-                        if let a = members.first(where: { clusterOf[$0] == other }), let b = moving.first {
-                            try Self.suggest(db, uids[a], uids[b], weight: 0, probability: 0.5,
-                                reason: "also matches another person; merging them needs a decision")
-                        }
+                    if let a = members.first(where: { clusterOf[$0] == other }) {
+                        try Self.suggest(db, uids[a], uids[moving[0]], weight: 0, probability: 0.5,
+                            reason: "also matches another person; joining them needs a decision")
                     }
                 }
             } else {
                 target = "p-" + String(StableID.hash(uids[moving[0]]).prefix(12))
-                try db.execute(sql: "INSERT OR IGNORE INTO cluster (id, createdAt) VALUES (?, ?)", arguments: [target, now])
+                try insertCluster.execute(arguments: [target, now])
             }
             for i in moving {
-                try db.execute(sql: "INSERT OR REPLACE INTO membership (recordId, clusterId) VALUES (?, ?)", arguments: [rowIDs[i], target])
+                try setMember.execute(arguments: [rowIDs[i], target])
                 clusterOf[i] = target
                 matched += 1
-                let partner = members.first { $0 != i && clusterOf[$0] == target }
-                try db.execute(sql: "INSERT INTO decision (clusterId, recordUid, otherUid, kind, at) VALUES (?, ?, ?, 'auto', ?)",
-                    arguments: [target, uids[i], partner.map { uids[$0] }, now])
+                if members.count > 1 {
+                    let partner = members.first { $0 != i && clusterOf[$0] == target }
+                    try decide.execute(arguments: [target, uids[i], partner.map { uids[$0] }, now])
+                }
             }
         }
-        // Updated records that already had a person keep it.
-        for s in result.review where changedSet.contains(rowIDs[s.a]) || changedSet.contains(rowIDs[s.b]) {
+        for s in result.review where changedIDs.contains(rowIDs[s.a]) || changedIDs.contains(rowIDs[s.b]) {
             if clusterOf[s.a] != nil && clusterOf[s.a] == clusterOf[s.b] { continue }
             try Self.suggest(db, uids[s.a], uids[s.b], weight: s.weight, probability: s.probability, reason: s.reason)
         }
