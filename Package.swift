@@ -23,12 +23,16 @@ let package = Package(
         .target(name: "KithModel"),
         .target(name: "KithPlugin", dependencies: ["KithModel"]),
         .target(name: "KithTestSupport", dependencies: ["KithModel", "KithPlugin"]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "KithXML", dependencies: ["CLibXML2"]),
 
         // MARK: Format plugins
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
+        .target(name: "KithBlog", dependencies: ["KithModel", "KithPlugin", "KithXML"], path: "Plugins/Blog"),
 
         // MARK: Umbrella and CLI
-        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
+        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithBlog"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -36,12 +40,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON"], path: "Benchmarks/KithBenchmarks"),
+        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithBlog"], path: "Benchmarks/KithBenchmarks"),
 
         // MARK: Tests
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
         .testTarget(name: "KithPluginTests", dependencies: ["KithPlugin", "KithTestSupport"]),
         .testTarget(name: "KithJSONTests", dependencies: ["KithJSON", "KithTestSupport"]),
+        .testTarget(name: "KithXMLTests", dependencies: ["KithXML"]),
+        .testTarget(name: "KithBlogTests", dependencies: ["KithBlog", "KithXML", "KithTestSupport"]),
         .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "Kith"]),
     ]
 )
