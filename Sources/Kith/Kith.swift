@@ -3,12 +3,15 @@
 @_exported public import KithModel
 @_exported public import KithPlugin
 public import KithJSON
+public import KithBlog
 
 extension PluginRegistry {
     /// A registry holding every built-in format plugin.
     public static var standard: PluginRegistry {
         var r = PluginRegistry()
         r.register(JSONLPlugin())
+        r.register(WXRPlugin())
+        r.register(BloggerPlugin())
         return r
     }
 }

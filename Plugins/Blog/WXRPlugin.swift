@@ -1,0 +1,460 @@
+import KithModel
+public import KithPlugin
+import KithXML
+
+/// WordPress eXtended RSS (WXR 1.0, 1.1, 1.2): the file WordPress's
+/// Tools → Export writes, read as a stream (memory stays flat for a 1 GB
+/// export).
+///
+/// Output: an interaction per post, page and comment (pingbacks and
+/// trackbacks typed as such) with author, time, status, URL and threading;
+/// a contact per distinct author and commenter, emitted at the end.
+/// `recordsRead` counts posts, pages and comments; attachments, menu items
+/// and other non-conversation items are skipped with a note.
+///
+/// The `wp` namespace is recognised by URI whatever its scheme or version
+/// (`http(s)://wordpress.org/export/1.x/`, WordPress.com variants), or by
+/// the `wp` prefix when a broken file never declared it. Broken files are
+/// read in recover mode with warnings. Options: none.
+public struct WXRPlugin: Importer {
+    public init() {}
+
+    public var descriptor: FormatDescriptor {
+        FormatDescriptor(
+            id: "wxr", name: "WordPress export (WXR 1.0/1.1/1.2)",
+            summary: "WordPress eXtended RSS: authors, posts, pages, comments, pingbacks and trackbacks",
+            fileExtensions: ["xml", "wxr"], mediaTypes: ["application/rss+xml"], capabilities: [.import])
+    }
+
+    public func detect(_ probe: FormatProbe) -> Detection {
+        let text = probe.headText
+        guard text.contains("<rss") || text.contains("<channel") else {
+            return probe.fileExtension == "wxr" && probe.head.isEmpty ? .byExtension() : .no("no <rss> root element")
+        }
+        if WXRPlugin.hasExportNamespace(text) || text.contains("<wp:wxr_version") {
+            return .certain("RSS with the WordPress export namespace")
+        }
+        if text.contains("xmlns:wp=") || text.contains("<wp:") {
+            return .likely("RSS with a wp: prefix")
+        }
+        return .no("an RSS feed without the WordPress export namespace")
+    }
+
+    static func hasExportNamespace(_ text: String) -> Bool {
+        for host in ["wordpress.org/export/", "wordpress.com/export/"] {
+            var rest = Substring(text)
+            while let r = rest.firstRange(of: host) {
+                let after = rest[r.upperBound...]
+                if let f = after.first, f.isNumber { return true }
+                rest = after
+            }
+        }
+        return false
+    }
+
+    public func importRecords(
+        from source: ImportSource, options: PluginOptions, emit: (ImportEvent) throws -> Void
+    ) throws -> ImportSummary {
+        let reader = try source.xmlReader()
+        return try withoutActuallyEscaping(emit) { emit in
+            let run = WXRRun(reader: reader, context: BlogImport(plugin: "wxr", file: source.name, emit: emit))
+            try run.read()
+            return run.context.summary
+        }
+    }
+}
+
+/// Which vocabulary an element belongs to.
+enum WXRSpace: Hashable {
+    case none, wp, dc, content, excerpt, other
+}
+
+/// One WXR import.
+final class WXRRun {
+    let reader: XMLStreamReader
+    let context: BlogImport
+
+    private struct Author {
+        var name: String?
+        var email: String?
+        var contactId: String?
+    }
+
+    private struct Item {
+        var line: Int
+        var index: Int
+        var fields: [String: String] = [:]
+        var categories: [String] = []
+        var commentCount = 0
+        var emitted = false
+        var skipped = false
+        var id: String?
+        var link: String?
+        var author: Participant?
+        var commentAuthors: [String: Participant] = [:]
+    }
+
+    private var spaces: [String: WXRSpace] = [:]
+    private var authors: [String: Author] = [:]
+    private var item: Item?
+    private var itemCount = 0
+    private var skippedTypes: [String: Int] = [:]
+    private var firstSkippedLine: Int?
+    private var orphanComments = 0
+
+    static let nonConversationTypes: Set<String> = [
+        "attachment", "nav_menu_item", "revision", "custom_css", "customize_changeset", "oembed_cache", "user_request",
+        "wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation", "wp_font_family",
+        "wp_font_face", "feedback", "jp_pay_order", "jp_pay_product", "safecss",
+    ]
+
+    init(reader: XMLStreamReader, context: BlogImport) {
+        self.reader = reader
+        self.context = context
+    }
+
+    private func space() -> WXRSpace {
+        guard let uri = reader.namespaceURI else {
+            switch reader.prefix {
+            case nil: return .none
+            case "wp": return .wp
+            case "dc": return .dc
+            case "content": return .content
+            case "excerpt": return .excerpt
+            default: return .other
+            }
+        }
+        if let s = spaces[uri] { return s }
+        let s = WXRRun.classify(uri)
+        spaces[uri] = s
+        return s
+    }
+
+    static func classify(_ uri: String) -> WXRSpace {
+        var u = uri.lowercased()
+        while u.hasSuffix("/") { u.removeLast() }
+        if u.hasSuffix("/excerpt"), WXRPlugin.hasExportNamespace(u) { return .excerpt }
+        if WXRPlugin.hasExportNamespace(u + "/") { return .wp }
+        if u.hasSuffix("purl.org/dc/elements/1.1") { return .dc }
+        if u.hasSuffix("purl.org/rss/1.0/modules/content") { return .content }
+        return .other
+    }
+
+    private func key(_ space: WXRSpace, _ local: String) -> String {
+        switch space {
+        case .none: local
+        case .wp: "wp:" + local
+        case .dc: "dc:" + local
+        case .content: "content:" + local
+        case .excerpt: "excerpt:" + local
+        case .other: (reader.prefix.map { $0 + ":" } ?? "") + local
+        }
+    }
+
+    /// On a start element: its child elements' texts by local name.
+    private func readFields() -> [String: String] {
+        var fields: [String: String] = [:]
+        guard !reader.isEmptyElement else { return fields }
+        let d = reader.depth
+        while reader.read() {
+            switch reader.kind {
+            case .element where reader.depth == d + 1:
+                let name = reader.localName
+                let value = reader.readElementText()
+                if fields[name] == nil { fields[name] = value }
+            case .endElement where reader.depth == d:
+                return fields
+            default: break
+            }
+        }
+        return fields
+    }
+
+    func read() throws {
+        var sawRoot = false
+        var channelLink: String?
+        while reader.read() {
+            switch reader.kind {
+            case .endElement:
+                if item != nil, reader.depth == 2, reader.localName == "item" { try finishItem() }
+                continue
+            case .element: break
+            default: continue
+            }
+            let depth = reader.depth
+            let local = reader.localName
+            let sp = space()
+            if !sawRoot {
+                sawRoot = true
+                guard local == "rss" || local == "channel" else {
+                    throw PluginError(.malformed, "not a WordPress export: the root element is not <rss>", file: context.file, line: reader.line)
+                }
+                continue
+            }
+            if item != nil {
+                try itemChild(local: local, space: sp)
+                continue
+            }
+            if sp == .none && local == "item" {
+                itemCount += 1
+                item = Item(line: reader.line, index: itemCount)
+                if reader.isEmptyElement { try finishItem() }
+            } else if sp == .wp && local == "author" {
+                try readAuthor()
+            } else if sp == .wp && local == "comment" {
+                let line = reader.line
+                _ = readFields()
+                orphanComments += 1
+                try context.reject("comment outside any item: no post to attach it to", at: Locator(line: line, record: context.summary.recordsRead + 1), code: "wxr.orphan-comment")
+            } else if sp == .none && local == "link" && depth == 2 {
+                channelLink = BlogText.clean(reader.readElementText())
+                _ = channelLink
+            } else if depth >= 2 && !(sp == .none && local == "channel") {
+                reader.skipElement()
+            }
+        }
+        if item != nil { try finishItem() }
+        if !sawRoot {
+            if reader.stoppedOnError || context.summary.recordsRead == 0 {
+                try context.finish(reader)
+                throw PluginError(.malformed, "not a WordPress export: no XML element could be read", file: context.file, line: reader.parserLine)
+            }
+        }
+        if reader.stoppedOnError {
+            try context.warn(
+                "reading stopped on XML the recover mode could not repair; the items before this line were read", at: Locator(line: reader.parserLine),
+                code: "wxr.stopped")
+        }
+        if !skippedTypes.isEmpty {
+            let list = skippedTypes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            try context.note("skipped items that are not conversations: \(list)", at: Locator(line: firstSkippedLine ?? 1), code: "wxr.skipped")
+        }
+        try context.finish(reader)
+    }
+
+    private func readAuthor() throws {
+        let line = reader.line
+        let f = readFields()
+        let login = BlogText.clean(f["author_login"])
+        let display = BlogText.clean(f["author_display_name"])
+        let first = BlogText.clean(f["author_first_name"])
+        let last = BlogText.clean(f["author_last_name"])
+        let email = BlogText.email(f["author_email"])
+        var name = display
+        if name == nil || name == login, let first {
+            name = [first, last].compactMap { $0 }.joined(separator: " ")
+        }
+        let sighting = PersonSighting(
+            name: name ?? login, email: email, url: BlogText.url(f["author_url"]), given: first, family: last, login: login,
+            locator: Locator(line: line, path: "wp:author"), recordId: BlogText.clean(f["author_id"]).map { "author-" + $0 })
+        let cid = context.people.add(sighting)
+        if let login {
+            authors[login] = Author(name: name ?? login, email: email, contactId: cid)
+        }
+    }
+
+    private func itemChild(local: String, space sp: WXRSpace) throws {
+        guard var it = item else { return }
+        if sp == .wp && local == "comment" {
+            if !it.emitted {
+                item = it
+                try emitPost()
+                it = item!
+            }
+            it.commentCount += 1
+            item = it
+            try readComment()
+            return
+        }
+        if sp == .wp && (local == "postmeta" || local == "commentmeta") {
+            reader.skipElement()
+            return
+        }
+        let k = key(sp, local)
+        if sp == .none && local == "category" {
+            let domain = reader.attribute("domain")
+            let v = reader.readElementText()
+            if domain == nil || domain == "category" || domain == "post_tag", let c = BlogText.clean(v), !it.categories.contains(c) {
+                it.categories.append(c)
+            }
+        } else {
+            let v = reader.readElementText()
+            if it.fields[k] == nil { it.fields[k] = v }
+        }
+        item = it
+    }
+
+    /// Resolves a post's date: GMT, else local with a warning, else pubDate.
+    private func date(gmt: String?, local: String?, fallback: String? = nil, what: String, at locator: Locator) throws -> (Timestamp?, Int?) {
+        let g = BlogDate.parse(gmt)
+        let l = BlogDate.parse(local)
+        if let g {
+            var offset: Int?
+            if let l { offset = Int((l.timestamp.secondsSince1970 - g.timestamp.secondsSince1970) / 60) }
+            if let o = offset, abs(o) > 18 * 60 { offset = nil }
+            return (g.timestamp, l == nil ? 0 : offset)
+        }
+        if let l {
+            let zero = gmt.map { $0.trimmingSpaces.hasPrefix("0000-00-00") } ?? false
+            try context.warn(
+                zero
+                    ? "\(what)'s GMT date is 0000-00-00; used the local time, whose zone is unknown"
+                    : "\(what) has no GMT date; used the local time, whose zone is unknown",
+                at: locator, code: "wxr.local-date")
+            return (l.timestamp, nil)
+        }
+        if let f = BlogDate.parse(fallback) { return (f.timestamp, f.utcOffsetMinutes) }
+        if (gmt?.isEmpty == false) || (local?.isEmpty == false) {
+            try context.warn("\(what)'s date is unreadable; left empty", at: locator, code: "wxr.bad-date")
+        }
+        return (nil, nil)
+    }
+
+    private func postLocator(_ it: Item) -> Locator {
+        Locator(line: it.line, record: context.summary.recordsRead + 1, path: "/rss/channel/item[\(it.index)]")
+    }
+
+    private func emitPost() throws {
+        guard var it = item else { return }
+        it.emitted = true
+        defer { item = it }
+        let f = it.fields
+        var type = BlogText.clean(f["wp:post_type"]) ?? "post"
+        var status = BlogText.clean(f["wp:status"])
+        if type == "draft" {
+            // Early WordPress.com exports typed drafts this way.
+            type = "post"
+            status = "draft"
+        }
+        let postID = BlogText.clean(f["wp:post_id"])
+        let title = BlogText.clean(f["title"])
+        let link = BlogText.clean(f["link"]) ?? BlogText.url(f["guid"])
+        it.link = link
+        let locator = postLocator(it)
+        let recordId = postID.map { "post-" + $0 } ?? BlogText.clean(f["guid"]).map { "guid-" + $0 }
+        let id = context.id(locator, recordId: recordId)
+        it.id = id
+        if WXRRun.nonConversationTypes.contains(type) && it.commentCount == 0 {
+            it.skipped = true
+            skippedTypes[type, default: 0] += 1
+            if firstSkippedLine == nil { firstSkippedLine = it.line }
+            return
+        }
+        let content = f["content:encoded"]
+        if postID == nil && title == nil && link == nil && (content?.isEmpty ?? true) && f["guid"] == nil {
+            it.skipped = true
+            try context.reject("item has no post id, title, link or content", at: locator, code: "wxr.empty-item")
+            return
+        }
+        var x = Interaction(id: id, type: type == "page" ? .page : type == "post" ? .post : InteractionType(type))
+        let (ts, offset) = try date(gmt: f["wp:post_date_gmt"], local: f["wp:post_date"], fallback: f["pubDate"], what: "the post", at: locator)
+        x.timestamp = ts
+        x.utcOffsetMinutes = offset
+        if let creator = BlogText.clean(f["dc:creator"]) {
+            let a = authors[creator]
+            var p = Participant(role: .author, name: a?.name ?? creator, email: a?.email, contactId: a?.contactId)
+            if a == nil {
+                // WXR 1.0 has no author list: the login is all there is.
+                p.contactId = context.people.add(
+                    PersonSighting(name: creator, login: creator, locator: Locator(line: it.line, path: "dc:creator")))
+                authors[creator] = Author(name: creator, contactId: p.contactId)
+            }
+            x.participants.append(p)
+            it.author = p
+        }
+        x.subject = title
+        x.snippet = BlogText.snippet(content) ?? BlogText.snippet(f["excerpt:encoded"]) ?? BlogText.snippet(f["description"])
+        x.url = link
+        x.status = status
+        x.threadId = id
+        if let parent = BlogText.clean(f["wp:post_parent"]), parent != "0" {
+            x.parentId = context.id(locator, recordId: "post-" + parent)
+        }
+        if let postID { x.extensions["wp:post_id"] = [postID] }
+        if let slug = BlogText.clean(f["wp:post_name"]) { x.extensions["wp:post_name"] = [slug] }
+        if !it.categories.isEmpty { x.extensions["categories"] = it.categories }
+        x.sources = [context.provenance(locator, recordId: postID)]
+        try context.accept(x)
+    }
+
+    private func finishItem() throws {
+        if let it = item, !it.emitted { try emitPost() }
+        item = nil
+        try context.drain(reader)
+    }
+
+    private func readComment() throws {
+        guard let it = item else { return }
+        let line = reader.line
+        let f = readFields()
+        let commentID = BlogText.clean(f["comment_id"])
+        let locator = Locator(
+            line: line, record: context.summary.recordsRead + 1, path: "/rss/channel/item[\(it.index)]/wp:comment[\(it.commentCount)]")
+        let rawType = BlogText.clean(f["comment_type"])?.lowercased() ?? "comment"
+        let type: InteractionType =
+            switch rawType {
+            case "comment", "": .comment
+            case "pingback": .pingback
+            case "trackback": .trackback
+            default: InteractionType(rawType)
+            }
+        let name = BlogText.clean(f["comment_author"]).map(BlogText.decodeEntities)
+        let rawEmail = BlogText.clean(f["comment_author_email"])
+        let email = BlogText.email(rawEmail)
+        let url = BlogText.url(f["comment_author_url"])
+        let content = f["comment_content"]
+        if name == nil && email == nil && url == nil && (content.map(BlogText.collapse)?.isEmpty ?? true) {
+            try context.reject("comment has neither an author nor any content", at: locator, code: "wxr.empty-comment")
+            return
+        }
+        if rawEmail != nil && email == nil {
+            try context.warn("comment author e-mail is not an address; dropped", at: locator, code: "wxr.bad-email")
+        }
+        let recordId = commentID.map { "comment-" + $0 }
+        let id = context.id(locator, recordId: recordId)
+        var x = Interaction(id: id, type: type)
+        let (ts, offset) = try date(gmt: f["comment_date_gmt"], local: f["comment_date"], what: "the comment", at: locator)
+        x.timestamp = ts
+        x.utcOffsetMinutes = offset
+
+        var author = Participant(role: .author, name: name, email: email, url: url)
+        if type == .comment || !(type == .pingback || type == .trackback) {
+            author.contactId = context.people.add(
+                PersonSighting(name: name, email: email, url: url, locator: locator, recordId: commentID.map { "comment-" + $0 }))
+        }
+        x.participants.append(author)
+
+        let parent = BlogText.clean(f["comment_parent"]).flatMap { $0 == "0" ? nil : $0 }
+        if let parent {
+            x.parentId = context.id(locator, recordId: "comment-" + parent)
+            if var replied = it.commentAuthors[parent] {
+                replied.role = .inReplyTo
+                x.participants.append(replied)
+            }
+        } else {
+            x.parentId = it.id
+            if var a = it.author {
+                a.role = .inReplyTo
+                x.participants.append(a)
+            }
+        }
+        if let commentID { item?.commentAuthors[commentID] = author }
+        x.threadId = it.id
+        x.snippet = BlogText.snippet(content)
+        if let link = it.link, let commentID { x.url = link + "#comment-" + commentID }
+        let approved = BlogText.clean(f["comment_approved"])?.lowercased()
+        switch approved {
+        case "1", "approve", "approved": x.status = "approved"
+        case "0", "hold": x.status = "pending"
+        case "spam": x.status = "spam"
+        case "trash", "post-trashed": x.status = "trash"
+        case let other?: x.status = other
+        case nil: break
+        }
+        if let ip = BlogText.clean(f["comment_author_IP"]) { x.extensions["wp:comment_author_IP"] = [ip] }
+        if let uid = BlogText.clean(f["comment_user_id"]), uid != "0" { x.extensions["wp:comment_user_id"] = [uid] }
+        if let commentID { x.extensions["wp:comment_id"] = [commentID] }
+        x.sources = [context.provenance(locator, recordId: commentID)]
+        try context.accept(x)
+    }
+}
