@@ -102,6 +102,19 @@ enum BlogText {
         case "lsquo": return "‘"
         case "rdquo": return "”"
         case "ldquo": return "“"
+        case "raquo": return "»"
+        case "laquo": return "«"
+        case "middot": return "·"
+        case "bull": return "•"
+        case "copy": return "©"
+        case "eacute": return "é"
+        case "egrave": return "è"
+        case "auml": return "ä"
+        case "ouml": return "ö"
+        case "uuml": return "ü"
+        case "szlig": return "ß"
+        case "oslash": return "ø"
+        case "aring": return "å"
         default: break
         }
         if name.hasPrefix("#x") || name.hasPrefix("#X"), let v = UInt32(name.dropFirst(2), radix: 16), let u = Unicode.Scalar(v) {

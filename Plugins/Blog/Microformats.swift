@@ -16,6 +16,8 @@ public struct MF2Item: Hashable {
     public var value: String?
     /// For an item that is an e- property value: its HTML.
     public var html: String?
+    /// The 1-based source line of the root element (not compared).
+    public var line: Int = 0
 
     public init(types: [String]) { self.types = types }
 
@@ -273,6 +275,7 @@ public struct MF2Parser {
 
     func parseItem(_ root: HTMLNode, info: RootInfo, depth: Int) -> MF2Item {
         var item = MF2Item(types: info.types)
+        item.line = root.line
         var sawP = false, sawE = false, sawU = false, sawNested = false
         // Iterative walk over the root's descendants; a nested root is parsed
         // on its own and its subtree skipped.

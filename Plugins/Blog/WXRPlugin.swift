@@ -418,7 +418,10 @@ final class WXRRun {
         x.utcOffsetMinutes = offset
 
         var author = Participant(role: .author, name: name, email: email, url: url)
-        if type == .comment || !(type == .pingback || type == .trackback) {
+        let approved = BlogText.clean(f["comment_approved"])?.lowercased()
+        // Spam is kept as an interaction (marked) but its author is nobody's
+        // contact; pingbacks and trackbacks are written by sites, not people.
+        if approved != "spam" && type != .pingback && type != .trackback {
             author.contactId = context.people.add(
                 PersonSighting(name: name, email: email, url: url, locator: locator, recordId: commentID.map { "comment-" + $0 }))
         }
@@ -442,7 +445,6 @@ final class WXRRun {
         x.threadId = it.id
         x.snippet = BlogText.snippet(content)
         if let link = it.link, let commentID { x.url = link + "#comment-" + commentID }
-        let approved = BlogText.clean(f["comment_approved"])?.lowercased()
         switch approved {
         case "1", "approve", "approved": x.status = "approved"
         case "0", "hold": x.status = "pending"

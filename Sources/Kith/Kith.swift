@@ -12,6 +12,7 @@ extension PluginRegistry {
         r.register(JSONLPlugin())
         r.register(WXRPlugin())
         r.register(BloggerPlugin())
+        r.register(HTMLBlogPlugin())
         return r
     }
 }
