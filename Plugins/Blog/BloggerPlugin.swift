@@ -264,10 +264,13 @@ final class BloggerRun {
                 || l.contains("google.com/profiles")
         } ?? false
         var author = Participant(role: .author, name: a.name, email: email, url: uri)
-        author.contactId = context.people.add(
+        let spam = ["SPAM", "SPAMMED"].contains(e.bloggerStatus?.uppercased() ?? "")
+        if !spam {
+            author.contactId = context.people.add(
             PersonSighting(
                 name: a.name, email: email, url: isProfile ? nil : uri, profileURL: isProfile ? uri : nil, locator: locator,
                 recordId: tag))
+        }
         x.participants.append(author)
         authorsByEntry[tag] = author
 

@@ -32,6 +32,7 @@ final class PeopleBook {
     private let file: String
     private var drafts: [Draft] = []
     private var index: [String: Int] = [:]
+    private var byName: [String: Int] = [:]
 
     init(plugin: String, file: String) {
         self.plugin = plugin
@@ -59,11 +60,20 @@ final class PeopleBook {
         if let login { keys.append("login:" + login.lowercased()) }
         if let profile { keys.append("url:" + BlogText.urlKey(profile)) }
         if let url { keys.append("url:" + BlogText.urlKey(url)) }
+        let nameKey = name.map { "name:" + PeopleBook.nameKey($0) }
         // A bare name only identifies someone who left nothing else.
-        if keys.isEmpty, let name { keys.append("name:" + PeopleBook.nameKey(name)) }
+        let nameOnly = keys.isEmpty
+        if nameOnly, let nameKey { keys.append(nameKey) }
         guard !keys.isEmpty else { return nil }
 
-        let found = keys.lazy.compactMap { self.index[$0] }.first
+        var found = keys.lazy.compactMap { self.index[$0] }.first
+        // Within one file the same name is the same person when one side
+        // gave nothing but the name.
+        if found == nil, let nameKey, let byName = byName[nameKey] {
+            if nameOnly || drafts[byName].contact.emails.isEmpty && drafts[byName].contact.urls.isEmpty {
+                found = byName
+            }
+        }
         let slot: Int
         if let found {
             slot = found
@@ -73,6 +83,7 @@ final class PeopleBook {
             slot = drafts.count - 1
         }
         for k in keys where index[k] == nil { index[k] = slot }
+        if let nameKey, byName[nameKey] == nil { byName[nameKey] = slot }
         merge(into: slot, name: name, email: email, url: url, profile: profile, login: login, sighting: s)
         return drafts[slot].contact.id
     }
