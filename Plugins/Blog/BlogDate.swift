@@ -23,8 +23,31 @@ public struct BlogDate: Hashable, Sendable {
     public static func parse(_ text: String?) -> BlogDate? {
         guard let raw = text?.trimmingSpaces, !raw.isEmpty else { return nil }
         if raw.hasPrefix("0000-00-00") { return nil }
+        if let wp = parseWordPress(raw) { return wp }
         if let iso = parseISO(raw) { return iso }
         return parseWords(raw)
+    }
+
+    /// WordPress's fixed `YYYY-MM-DD HH:MM:SS` (no zone), without
+    /// allocating.
+    static func parseWordPress(_ s: String) -> BlogDate? {
+        var s = s
+        return s.withUTF8 { p -> BlogDate? in
+            guard p.count == 19, p[4] == 45, p[7] == 45, p[10] == 32, p[13] == 58, p[16] == 58 else { return nil }
+            func num(_ a: Int, _ len: Int) -> Int? {
+                var v = 0
+                for k in a..<a + len {
+                    let c = p[k]
+                    guard c >= 48 && c <= 57 else { return nil }
+                    v = v * 10 + Int(c - 48)
+                }
+                return v
+            }
+            guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let sec = num(17, 2),
+                let t = Timestamp(year: y, month: mo, day: d, hour: h, minute: mi, second: sec)
+            else { return nil }
+            return BlogDate(timestamp: t, utcOffsetMinutes: nil)
+        }
     }
 
     /// ISO 8601 (and the space-separated WordPress form).

@@ -3,72 +3,166 @@ import Foundation
 /// Small text helpers shared by the blog importers: snippets from HTML,
 /// trimming, e-mail and URL sanity checks, person-name filters.
 enum BlogText {
-    /// Trims ASCII and Unicode whitespace from both ends; nil when empty.
+    /// Trims whitespace from both ends and collapses inner runs; nil when
+    /// nothing is left.
     static func clean(_ s: String?) -> String? {
         guard let s else { return nil }
         let t = collapse(s)
         return t.isEmpty ? nil : t
     }
 
-    /// Collapses whitespace runs (including no-break spaces) to one space
-    /// and trims.
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
+
+    /// Collapses whitespace runs (ASCII whitespace and no-break spaces) to
+    /// one space and trims. Works on UTF-8 bytes; returns the string itself
+    /// when there is nothing to do.
     static func collapse(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        var pendingSpace = false
-        for ch in s.unicodeScalars {
-            if ch.properties.isWhitespace || ch == "\u{A0}" {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.unicodeScalars.append(" ") }
-                pendingSpace = false
-                out.unicodeScalars.append(ch)
+        var s = s
+        return s.withUTF8 { p -> String in
+            let n = p.count
+            // Fast path: nothing to trim or collapse.
+            var clean = true
+            var prevSpace = true
+            for i in 0..<n {
+                let b = p[i]
+                if isSpace(b) {
+                    if prevSpace || b != 32 { clean = false; break }
+                    prevSpace = true
+                } else if b == 0xC2, i + 1 < n, p[i + 1] == 0xA0 {
+                    clean = false
+                    break
+                } else {
+                    prevSpace = false
+                }
             }
+            if clean && !prevSpace { return String(decoding: p, as: UTF8.self) }
+            if clean && n == 0 { return "" }
+            var out = [UInt8]()
+            out.reserveCapacity(n)
+            var pending = false
+            var i = 0
+            while i < n {
+                let b = p[i]
+                if isSpace(b) {
+                    pending = !out.isEmpty
+                    i += 1
+                } else if b == 0xC2, i + 1 < n, p[i + 1] == 0xA0 {
+                    pending = !out.isEmpty
+                    i += 2
+                } else {
+                    if pending { out.append(32) }
+                    pending = false
+                    out.append(b)
+                    i += 1
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
         }
-        return out
     }
 
-    /// A readable excerpt of HTML or text: tags dropped, the common
-    /// entities decoded, whitespace collapsed, cut at `limit` characters on
-    /// a word boundary with an ellipsis.
+    /// A readable excerpt of HTML or text: tags dropped, entities decoded,
+    /// whitespace collapsed, cut at `limit` characters on a word boundary
+    /// with an ellipsis. Reads only as much of the input as it needs.
     static func snippet(_ html: String?, limit: Int = 200) -> String? {
-        guard let html, !html.isEmpty else { return nil }
-        var text = ""
-        text.reserveCapacity(min(html.utf8.count, limit * 4))
-        var inTag = false
-        var count = 0
-        var scalars = html.unicodeScalars.makeIterator()
-        var budget = limit * 8
-        while let c = scalars.next() {
-            if c == "<" {
-                inTag = true
-                text.unicodeScalars.append(" ")
-                continue
+        guard var html, !html.isEmpty else { return nil }
+        var hasEntity = false
+        var cutAt = -1
+        var lastSpaceBeforeCut = -1
+        let bytes: [UInt8] = html.withUTF8 { p in
+            var out = [UInt8]()
+            out.reserveCapacity(min(p.count, limit * 4 + 16))
+            var inTag = false
+            var pending = false
+            var scalars = 0
+            var i = 0
+            while i < p.count {
+                let b = p[i]
+                if inTag {
+                    if b == 62 { inTag = false }
+                    i += 1
+                    continue
+                }
+                if b == 60 {
+                    inTag = true
+                    pending = !out.isEmpty
+                    i += 1
+                    continue
+                }
+                if isSpace(b) || (b == 0xC2 && i + 1 < p.count && p[i + 1] == 0xA0) {
+                    pending = !out.isEmpty
+                    i += b == 0xC2 ? 2 : 1
+                    continue
+                }
+                if b == 38 {
+                    // The common entities decode inline; others are left
+                    // for decodeEntities after the cut.
+                    var j = i + 1
+                    while j < p.count, j - i <= 10, p[j] != 59, p[j] != 38, !isSpace(p[j]) { j += 1 }
+                    if j < p.count, p[j] == 59 {
+                        let name = String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)..<j]), as: UTF8.self)
+                        if let r = entity(Substring(name)) {
+                            if pending {
+                                if scalars == limit { cutAt = out.count }
+                                if cutAt < 0 { lastSpaceBeforeCut = out.count }
+                                out.append(32)
+                                scalars += 1
+                                pending = false
+                            }
+                            if scalars == limit && cutAt < 0 { cutAt = out.count }
+                            if cutAt >= 0 && !hasEntity { break }
+                            if r == " " || r == "\u{A0}" {
+                                pending = !out.isEmpty
+                            } else {
+                                out.append(contentsOf: r.utf8)
+                                scalars += r.unicodeScalars.count
+                            }
+                            i = j + 1
+                            continue
+                        }
+                    }
+                    hasEntity = true
+                }
+                if pending {
+                    if scalars == limit { cutAt = out.count }
+                    if cutAt < 0 { lastSpaceBeforeCut = out.count }
+                    out.append(32)
+                    scalars += 1
+                    pending = false
+                }
+                if b & 0xC0 != 0x80 {
+                    if scalars == limit && cutAt < 0 { cutAt = out.count }
+                    scalars += 1
+                }
+                if cutAt >= 0 && !hasEntity { break }
+                out.append(b)
+                i += 1
+                if out.count > limit * 8 + 64 { break }
             }
-            if c == ">" && inTag {
-                inTag = false
-                continue
+            return out
+        }
+        if hasEntity {
+            // Rare: decode, then cut on characters.
+            var s = collapse(decodeEntities(String(decoding: bytes, as: UTF8.self)))
+            if s.isEmpty { return nil }
+            if s.count > limit {
+                var cut = s.prefix(limit)
+                if let space = cut.lastIndex(of: " ") { cut = cut[..<space] }
+                s = String(cut) + "…"
             }
-            if inTag { continue }
-            text.unicodeScalars.append(c)
-            count += 1
-            budget -= 1
-            if budget <= 0 { break }
+            return s
         }
-        _ = count
-        var s = collapse(decodeEntities(text))
-        if s.isEmpty { return nil }
-        if s.count > limit {
-            var cut = s.prefix(limit)
-            if let space = cut.lastIndex(of: " ") { cut = cut[..<space] }
-            s = String(cut) + "…"
+        if bytes.isEmpty { return nil }
+        if cutAt >= 0 {
+            let end = lastSpaceBeforeCut > 0 ? lastSpaceBeforeCut : cutAt
+            return String(decoding: bytes[..<end], as: UTF8.self) + "…"
         }
-        return s
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Decodes the named entities common in exported HTML and numeric ones.
     static func decodeEntities(_ s: String) -> String {
-        guard s.contains("&") else { return s }
+        guard s.utf8.contains(38) else { return s }
         var out = ""
         var i = s.startIndex
         while i < s.endIndex {
@@ -128,12 +222,25 @@ enum BlogText {
     /// in the domain, no spaces); nil otherwise. `mailto:` is stripped.
     static func email(_ s: String?) -> String? {
         guard var t = clean(s) else { return nil }
-        if t.lowercased().hasPrefix("mailto:") { t = String(t.dropFirst(7)) }
-        if let q = t.firstIndex(of: "?") { t = String(t[..<q]) }
-        let parts = t.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasSuffix("."),
-            !t.contains(" "), !t.contains("<"), !t.contains(">")
-        else { return nil }
+        if t.utf8.first == 109 || t.utf8.first == 77, t.lowercased().hasPrefix("mailto:") { t = String(t.dropFirst(7)) }
+        if t.utf8.contains(63), let q = t.firstIndex(of: "?") { t = String(t[..<q]) }
+        // One "@" with something before it, a dot in the domain not at its
+        // end, no spaces or angle brackets.
+        var at = -1
+        var dotAfterAt = false
+        var count = 0
+        for b in t.utf8 {
+            if b == 64 {
+                if at >= 0 { return nil }
+                at = count
+            } else if b == 46 && at >= 0 {
+                dotAfterAt = true
+            } else if b == 32 || b == 60 || b == 62 {
+                return nil
+            }
+            count += 1
+        }
+        guard at > 0, dotAfterAt, t.utf8.last != 46 else { return nil }
         return t
     }
 
@@ -147,7 +254,7 @@ enum BlogText {
     /// The URL when it is an absolute http(s) URL with a host; nil for
     /// "http://", empty values and other schemes.
     static func url(_ s: String?) -> String? {
-        guard let t = clean(s), !t.contains(" ") else { return nil }
+        guard let t = clean(s), !t.utf8.contains(32) else { return nil }
         let lower = t.lowercased()
         let rest: Substring
         if lower.hasPrefix("http://") {
@@ -174,15 +281,17 @@ enum BlogText {
 
     /// Names that stand for nobody in particular.
     static func isPlaceholderName(_ name: String) -> Bool {
-        let n = collapse(name).lowercased()
-        if n.isEmpty { return true }
-        let placeholders: Set<String> = [
+        let c = collapse(name)
+        if c.isEmpty { return true }
+        guard c.utf8.count <= 16 else { return false }
+        return placeholderNames.contains(c.lowercased())
+    }
+
+    static let placeholderNames: Set<String> = [
             "anonymous", "anon", "anonym", "anonyme", "anónimo", "anonimo", "unknown", "guest", "a reader", "reader",
             "visitor", "name", "your name", "name (required)", "(required)", "required", "admin", "administrator",
             "wordpress", "blogger", "user", "nobody", "someone", "n/a", "-", "me",
         ]
-        return placeholders.contains(n)
-    }
 
     /// Joins a base URL and a fragment or path the way a browser would, for
     /// the simple cases exports need ("#comment-5", "/2009/12/post/").

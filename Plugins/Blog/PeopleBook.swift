@@ -13,6 +13,8 @@ struct PersonSighting {
     var login: String?
     var locator: Locator
     var recordId: String?
+    /// Set when `email` and `url` were already validated by the caller.
+    var emailChecked = false
 }
 
 /// Collects the people of one input, merging sightings that share an
@@ -46,12 +48,32 @@ final class PeopleBook {
 
     /// Records a sighting; returns the contact id it belongs to, or nil when
     /// the sighting identifies nobody (no usable name, address or URL).
+    private struct Memo: Hashable {
+        var name: String?
+        var email: String?
+        var url: String?
+        var profile: String?
+        var login: String?
+    }
+
+    /// Sightings already merged: the same values again add nothing, so
+    /// they skip normalisation and merging (a frequent commenter repeats).
+    private var memo: [Memo: String] = [:]
+
     @discardableResult
     func add(_ s: PersonSighting) -> String? {
+        let m = Memo(name: s.name, email: s.email, url: s.url, profile: s.profileURL, login: s.login)
+        if s.given == nil && s.family == nil, let known = memo[m] { return known }
+        let id = addSlow(s)
+        if let id, memo.count < 1_000_000 { memo[m] = id }
+        return id
+    }
+
+    private func addSlow(_ s: PersonSighting) -> String? {
         let name = BlogText.clean(s.name).flatMap { BlogText.isPlaceholderName($0) ? nil : $0 }
-        var email = BlogText.email(s.email)
+        var email = s.emailChecked ? s.email : BlogText.email(s.email)
         if let e = email, BlogText.isPlaceholderEmail(e) { email = nil }
-        let url = BlogText.url(s.url)
+        let url = s.emailChecked ? s.url : BlogText.url(s.url)
         let profile = BlogText.url(s.profileURL)
         let login = BlogText.clean(s.login)
 
@@ -91,7 +113,15 @@ final class PeopleBook {
     private func merge(
         into slot: Int, name: String?, email: String?, url: String?, profile: String?, login: String?, sighting s: PersonSighting
     ) {
-        var d = drafts[slot]
+        // Mutate in place: a copy of the draft would make every append copy
+        // the contact's arrays.
+        PeopleBook.merge(&drafts[slot], name: name, email: email, url: url, profile: profile, login: login, sighting: s, plugin: plugin, file: file)
+    }
+
+    private static func merge(
+        _ d: inout Draft, name: String?, email: String?, url: String?, profile: String?, login: String?, sighting s: PersonSighting,
+        plugin: String, file: String
+    ) {
         var changed = d.contact.sources.isEmpty
         let sourceIndex = d.contact.sources.count
         if let name {
@@ -131,7 +161,6 @@ final class PeopleBook {
         if changed {
             d.contact.sources.append(Provenance(plugin: plugin, file: file, locator: s.locator, recordId: s.recordId))
         }
-        drafts[slot] = d
     }
 
     /// Every contact, in order of first sighting. A contact whose values

@@ -91,10 +91,12 @@ final class WXRRun {
         var id: String?
         var link: String?
         var author: Participant?
-        var commentAuthors: [String: Participant] = [:]
     }
 
-    private var spaces: [String: WXRSpace] = [:]
+    /// The current item's comment authors by comment id (for inReplyTo).
+    private var commentAuthors: [String: Participant] = [:]
+
+    private var spaces: [(String, WXRSpace)] = []
     private var authors: [String: Author] = [:]
     private var item: Item?
     private var itemCount = 0
@@ -124,9 +126,9 @@ final class WXRRun {
             default: return .other
             }
         }
-        if let s = spaces[uri] { return s }
+        for (u, s) in spaces where u == uri { return s }
         let s = WXRRun.classify(uri)
-        spaces[uri] = s
+        spaces.append((uri, s))
         return s
     }
 
@@ -149,6 +151,46 @@ final class WXRRun {
         case .excerpt: "excerpt:" + local
         case .other: (reader.prefix.map { $0 + ":" } ?? "") + local
         }
+    }
+
+    /// The comment fields WXR defines, in a fixed order.
+    enum CommentField: Int, CaseIterable {
+        case id, author, email, url, ip, date, dateGMT, content, approved, type, parent, userID
+        static let names: [String: CommentField] = [
+            "comment_id": .id, "comment_author": .author, "comment_author_email": .email, "comment_author_url": .url,
+            "comment_author_IP": .ip, "comment_date": .date, "comment_date_gmt": .dateGMT, "comment_content": .content,
+            "comment_approved": .approved, "comment_type": .type, "comment_parent": .parent, "comment_user_id": .userID,
+        ]
+    }
+
+    /// Field index by the reader's name token (-1 unknown, -2 not a field).
+    private var fieldByToken: [Int] = []
+
+    /// On a <wp:comment>: its fields, looked up by name token (no string
+    /// hashing per element).
+    private func readCommentFields() -> [String?] {
+        var fields = [String?](repeating: nil, count: CommentField.allCases.count)
+        guard !reader.isEmptyElement else { return fields }
+        let d = reader.depth
+        while reader.read() {
+            switch reader.kind {
+            case .element where reader.depth == d + 1:
+                let t = reader.nameToken
+                if t >= fieldByToken.count { fieldByToken += [Int](repeating: -1, count: t - fieldByToken.count + 16) }
+                var f = fieldByToken[t]
+                if f == -1 {
+                    f = CommentField.names[reader.localName]?.rawValue ?? -2
+                    fieldByToken[t] = f
+                }
+                // Only a snippet of the content is kept: read at most 4 KB.
+                let value = reader.readElementText(limit: f == CommentField.content.rawValue ? 4096 : Int.max)
+                if f >= 0 && fields[f] == nil { fields[f] = value }
+            case .endElement where reader.depth == d:
+                return fields
+            default: break
+            }
+        }
+        return fields
     }
 
     /// On a start element: its child elements' texts by local name.
@@ -278,7 +320,8 @@ final class WXRRun {
                 it.categories.append(c)
             }
         } else {
-            let v = reader.readElementText()
+            let long = k == "content:encoded" || k == "excerpt:encoded" || k == "description"
+            let v = reader.readElementText(limit: long ? 4096 : Int.max)
             if it.fields[k] == nil { it.fields[k] = v }
         }
         item = it
@@ -380,17 +423,22 @@ final class WXRRun {
     private func finishItem() throws {
         if let it = item, !it.emitted { try emitPost() }
         item = nil
+        commentAuthors.removeAll(keepingCapacity: true)
         try context.drain(reader)
     }
 
     private func readComment() throws {
-        guard let it = item else { return }
+        guard item != nil else { return }
+        // Read the few item fields needed without copying the item.
+        let itemIndex = item!.index, commentIndex = item!.commentCount
+        let itemID = item!.id, itemLink = item!.link, itemAuthor = item!.author
         let line = reader.line
-        let f = readFields()
-        let commentID = BlogText.clean(f["comment_id"])
+        let fields = readCommentFields()
+        func f(_ k: CommentField) -> String? { fields[k.rawValue] }
+        let commentID = BlogText.clean(f(.id))
         let locator = Locator(
-            line: line, record: context.summary.recordsRead + 1, path: "/rss/channel/item[\(it.index)]/wp:comment[\(it.commentCount)]")
-        let rawType = BlogText.clean(f["comment_type"])?.lowercased() ?? "comment"
+            line: line, record: context.summary.recordsRead + 1, path: "/rss/channel/item[\(itemIndex)]/wp:comment[\(commentIndex)]")
+        let rawType = BlogText.clean(f(.type))?.lowercased() ?? "comment"
         let type: InteractionType =
             switch rawType {
             case "comment", "": .comment
@@ -398,11 +446,11 @@ final class WXRRun {
             case "trackback": .trackback
             default: InteractionType(rawType)
             }
-        let name = BlogText.clean(f["comment_author"]).map(BlogText.decodeEntities)
-        let rawEmail = BlogText.clean(f["comment_author_email"])
+        let name = BlogText.clean(f(.author)).map(BlogText.decodeEntities)
+        let rawEmail = BlogText.clean(f(.email))
         let email = BlogText.email(rawEmail)
-        let url = BlogText.url(f["comment_author_url"])
-        let content = f["comment_content"]
+        let url = BlogText.url(f(.url))
+        let content = f(.content)
         if name == nil && email == nil && url == nil && (content.map(BlogText.collapse)?.isEmpty ?? true) {
             try context.reject("comment has neither an author nor any content", at: locator, code: "wxr.empty-comment")
             return
@@ -413,38 +461,38 @@ final class WXRRun {
         let recordId = commentID.map { "comment-" + $0 }
         let id = context.id(locator, recordId: recordId)
         var x = Interaction(id: id, type: type)
-        let (ts, offset) = try date(gmt: f["comment_date_gmt"], local: f["comment_date"], what: "the comment", at: locator)
+        let (ts, offset) = try date(gmt: f(.dateGMT), local: f(.date), what: "the comment", at: locator)
         x.timestamp = ts
         x.utcOffsetMinutes = offset
 
         var author = Participant(role: .author, name: name, email: email, url: url)
-        let approved = BlogText.clean(f["comment_approved"])?.lowercased()
+        let approved = BlogText.clean(f(.approved))?.lowercased()
         // Spam is kept as an interaction (marked) but its author is nobody's
         // contact; pingbacks and trackbacks are written by sites, not people.
         if approved != "spam" && type != .pingback && type != .trackback {
             author.contactId = context.people.add(
-                PersonSighting(name: name, email: email, url: url, locator: locator, recordId: commentID.map { "comment-" + $0 }))
+                PersonSighting(name: name, email: email, url: url, locator: locator, recordId: commentID.map { "comment-" + $0 }, emailChecked: true))
         }
         x.participants.append(author)
 
-        let parent = BlogText.clean(f["comment_parent"]).flatMap { $0 == "0" ? nil : $0 }
+        let parent = BlogText.clean(f(.parent)).flatMap { $0 == "0" ? nil : $0 }
         if let parent {
             x.parentId = context.id(locator, recordId: "comment-" + parent)
-            if var replied = it.commentAuthors[parent] {
+            if var replied = commentAuthors[parent] {
                 replied.role = .inReplyTo
                 x.participants.append(replied)
             }
         } else {
-            x.parentId = it.id
-            if var a = it.author {
+            x.parentId = itemID
+            if var a = itemAuthor {
                 a.role = .inReplyTo
                 x.participants.append(a)
             }
         }
-        if let commentID { item?.commentAuthors[commentID] = author }
-        x.threadId = it.id
+        if let commentID { commentAuthors[commentID] = author }
+        x.threadId = itemID
         x.snippet = BlogText.snippet(content)
-        if let link = it.link, let commentID { x.url = link + "#comment-" + commentID }
+        if let link = itemLink, let commentID { x.url = link + "#comment-" + commentID }
         switch approved {
         case "1", "approve", "approved": x.status = "approved"
         case "0", "hold": x.status = "pending"
@@ -453,9 +501,8 @@ final class WXRRun {
         case let other?: x.status = other
         case nil: break
         }
-        if let ip = BlogText.clean(f["comment_author_IP"]) { x.extensions["wp:comment_author_IP"] = [ip] }
-        if let uid = BlogText.clean(f["comment_user_id"]), uid != "0" { x.extensions["wp:comment_user_id"] = [uid] }
-        if let commentID { x.extensions["wp:comment_id"] = [commentID] }
+        if let ip = BlogText.clean(f(.ip)) { x.extensions["wp:comment_author_IP"] = [ip] }
+        if let uid = BlogText.clean(f(.userID)), uid != "0" { x.extensions["wp:comment_user_id"] = [uid] }
         x.sources = [context.provenance(locator, recordId: commentID)]
         try context.accept(x)
     }

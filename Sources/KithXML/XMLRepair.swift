@@ -52,6 +52,21 @@ struct XMLRepairFilter {
         }
     }
 
+    /// True when none of the eight bytes is a control character, non-ASCII,
+    /// '<', ']' or '-' (SWAR: each test sets a byte's high bit).
+    @inline(__always)
+    static func isPlainWord(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & high }
+        let control = (w &- ones &* 0x20) & ~w & high  // bytes < 0x20
+        let nonASCII = w & high
+        let lt = hasZero(w ^ (ones &* 0x3C))
+        let rb = hasZero(w ^ (ones &* 0x5D))
+        let dash = hasZero(w ^ (ones &* 0x2D))
+        return (control | nonASCII | lt | rb | dash) == 0
+    }
+
     /// Filters `input` into `out`. Without `final`, bytes that might start
     /// a marker or a UTF-8 sequence cut by the chunk end are held back.
     mutating func process(_ chunk: UnsafeBufferPointer<UInt8>, final: Bool, into out: inout [UInt8]) {
@@ -101,6 +116,15 @@ struct XMLRepairFilter {
             return true
         }
         while i < n {
+            // Fast path: skip eight ordinary bytes at a time (printable
+            // ASCII other than '<', ']' and '-').
+            if mode == .text || mode == .cdata {
+                while i + 8 <= n {
+                    let w = UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                    if XMLRepairFilter.isPlainWord(w) { i += 8 } else { break }
+                }
+                if i >= n { break }
+            }
             let b = p[i]
             if b >= 0x20 && b < 0x80 {
                 switch b {

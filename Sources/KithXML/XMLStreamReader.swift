@@ -35,11 +35,16 @@ public struct XMLReaderOptions: Hashable, Sendable {
     /// How many issues `XMLStreamReader.issues` keeps; later ones are only
     /// counted (a badly broken file can produce one per line).
     public var maxIssues: Int
+    /// Drop whitespace-only text between elements (libxml2's NOBLANKS):
+    /// fewer nodes to step over in record-shaped documents. Whitespace that
+    /// is an element's whole content is kept.
+    public var ignoreBlankNodes: Bool
 
-    /// Recover on, up to 1,000 issues kept.
-    public init(recover: Bool = true, maxIssues: Int = 1000) {
+    /// Recover on, up to 1,000 issues kept, blank nodes reported.
+    public init(recover: Bool = true, maxIssues: Int = 1000, ignoreBlankNodes: Bool = false) {
         self.recover = recover
         self.maxIssues = maxIssues
+        self.ignoreBlankNodes = ignoreBlankNodes
     }
 }
 
@@ -55,7 +60,6 @@ public struct XMLReaderOptions: Hashable, Sendable {
 public final class XMLStreamReader {
     private let reader: xmlTextReaderPtr
     private let input: InputBox
-    private var names: [UnsafeRawPointer: String] = [:]
     private var textBuffer: [UInt8] = []
     private let maxIssues: Int
     /// Everything libxml2 (and KithXML) reported so far, in input order.
@@ -78,6 +82,7 @@ public final class XMLStreamReader {
         var flags = XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue
         flags |= XML_PARSE_COMPACT.rawValue
         if options.recover { flags |= XML_PARSE_RECOVER.rawValue }
+        if options.ignoreBlankNodes { flags |= XML_PARSE_NOBLANKS.rawValue }
         let ctx = Unmanaged.passUnretained(box).toOpaque()
         guard
             let r = xmlReaderForIO(
@@ -213,44 +218,64 @@ public final class XMLStreamReader {
     /// The local name (without prefix). For a prefix that was never
     /// declared, libxml2 keeps `prefix:name` as the name; this splits it, so
     /// `localName` is `name` and `prefix` the undeclared prefix.
-    public var localName: String {
-        let (_, local) = splitName()
-        return local
-    }
+    public var localName: String { nameInfo.local }
 
     /// The namespace prefix as written, if any.
-    public var prefix: String? {
-        let (p, _) = splitName()
-        return p
-    }
+    public var prefix: String? { nameInfo.prefix }
 
-    private func splitName() -> (String?, String) {
-        guard let raw = xmlTextReaderConstLocalName(reader) else { return (nil, "") }
-        let name = interned(raw)
-        if let colon = name.utf8.firstIndex(of: 58) {
-            return (String(name[..<colon]), String(name[name.index(after: colon)...]))
-        }
-        return (interned(xmlTextReaderConstPrefix(reader)), name)
-    }
+    /// A small integer naming the current node's qualified name, stable for
+    /// the reader's lifetime: equal tokens mean equal names. Lets callers
+    /// keep per-name tables without hashing strings.
+    public var nameToken: Int { token(xmlTextReaderConstName(reader)) }
 
     /// The namespace URI of the current element, if it has one.
-    public var namespaceURI: String? { interned(xmlTextReaderConstNamespaceUri(reader)) }
-
-    @inline(__always)
-    private func interned(_ p: UnsafePointer<xmlChar>?) -> String? {
-        guard let p else { return nil }
-        return interned(p) as String
+    public var namespaceURI: String? {
+        guard let p = xmlTextReaderConstNamespaceUri(reader) else { return nil }
+        return names[token(p)].local
     }
 
+    private struct NameInfo {
+        var prefix: String?
+        var local: String
+    }
+
+    // libxml2 interns names in the reader's dictionary, so the pointer is a
+    // stable key for the reader's lifetime: a direct-mapped cache turns it
+    // into a token without hashing strings.
+    private var names: [NameInfo] = [NameInfo(prefix: nil, local: "")]
+    private var slotKeys = [UnsafeRawPointer?](repeating: nil, count: 1024)
+    private var slotTokens = [Int](repeating: 0, count: 1024)
+    private var overflow: [UnsafeRawPointer: Int] = [:]
+
     @inline(__always)
-    private func interned(_ p: UnsafePointer<xmlChar>) -> String {
-        // libxml2 interns names in the reader's dictionary: the pointer is
-        // a stable key for the reader's lifetime.
+    private func token(_ p: UnsafePointer<xmlChar>?) -> Int {
+        guard let p else { return 0 }
         let key = UnsafeRawPointer(p)
-        if let s = names[key] { return s }
-        let s = String(cString: p)
-        names[key] = s
-        return s
+        let slot = (Int(bitPattern: key) >> 3) & 1023
+        if slotKeys[slot] == key { return slotTokens[slot] }
+        let t: Int
+        if let known = overflow[key] {
+            t = known
+        } else {
+            let full = String(cString: p)
+            if let colon = full.utf8.firstIndex(of: 58) {
+                names.append(NameInfo(prefix: String(full[..<colon]), local: String(full[full.index(after: colon)...])))
+            } else {
+                names.append(NameInfo(prefix: nil, local: full))
+            }
+            t = names.count - 1
+            overflow[key] = t
+        }
+        slotKeys[slot] = key
+        slotTokens[slot] = t
+        return t
+    }
+
+    private var nameInfo: NameInfo {
+        let local = names[token(xmlTextReaderConstLocalName(reader))]
+        if local.prefix != nil { return local }
+        guard let p = xmlTextReaderConstPrefix(reader) else { return local }
+        return NameInfo(prefix: names[token(p)].local, local: local.local)
     }
 
     /// The text of a text, CDATA, whitespace or comment node.
@@ -295,7 +320,12 @@ public final class XMLStreamReader {
     /// On a start element: reads all text and CDATA inside it (nested
     /// elements' text included, split CDATA sections joined) and leaves the
     /// reader on the element's end. Returns "" for an empty element.
-    public func readElementText() -> String {
+    public func readElementText() -> String { readElementText(limit: Int.max) }
+
+    /// Like `readElementText()`, keeping at most `limit` bytes of UTF-8
+    /// (cut on a character boundary): for fields where only the start
+    /// matters, such as a snippet of a long comment.
+    public func readElementText(limit: Int) -> String {
         guard kind == .element, !isEmptyElement else { return "" }
         let d = depth
         textBuffer.removeAll(keepingCapacity: true)
@@ -309,11 +339,18 @@ public final class XMLStreamReader {
                 || t == Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue)
                 || t == Int32(XML_READER_TYPE_WHITESPACE.rawValue)
             {
-                if let p = xmlTextReaderConstValue(reader) {
-                    let n = Int(xmlStrlen(p))
+                if textBuffer.count < limit, let p = xmlTextReaderConstValue(reader) {
+                    let n = min(Int(xmlStrlen(p)), limit - textBuffer.count)
                     textBuffer.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
                 }
             }
+        }
+        if textBuffer.count >= limit {
+            // Do not cut a character in two.
+            var end = textBuffer.count
+            while end > 0 && textBuffer[end - 1] & 0xC0 == 0x80 { end -= 1 }
+            if end > 0 && textBuffer[end - 1] >= 0xC0 { end -= 1 }
+            textBuffer.removeSubrange(end...)
         }
         return String(decoding: textBuffer, as: UTF8.self)
     }
