@@ -53,8 +53,13 @@ final class BlogImport {
     /// Turns the reader's collected issues into warnings (recover mode keeps
     /// the records), at most 50 per file, then a count.
     func drain(_ reader: XMLStreamReader) throws {
-        for issue in reader.takeIssues() {
-            let line = issue.line ?? reader.parserLine
+        try report(reader.takeIssues(), parserLine: reader.parserLine)
+    }
+
+    /// Turns XML issues into warnings (see `drain`).
+    func report(_ issues: [XMLIssue], parserLine: Int) throws {
+        for issue in issues {
+            let line = issue.line ?? parserLine
             if xmlIssuesReported >= 50 {
                 xmlIssuesSuppressed += 1
                 lastIssueLine = line
@@ -68,12 +73,15 @@ final class BlogImport {
 
     /// Emits the people and the closing notes.
     func finish(_ reader: XMLStreamReader?) throws {
-        if let reader {
-            try drain(reader)
-            let dropped = xmlIssuesSuppressed + reader.droppedIssues
-            if dropped > 0 {
-                try warn("\(dropped) more XML problems not listed", at: Locator(line: lastIssueLine > 0 ? lastIssueLine : reader.parserLine), code: "xml.more")
-            }
+        if let reader { try drain(reader) }
+        try finish(droppedIssues: reader?.droppedIssues ?? 0, parserLine: reader?.parserLine ?? 1)
+    }
+
+    /// Emits the people and the count of XML problems not listed.
+    func finish(droppedIssues: Int, parserLine: Int) throws {
+        let dropped = xmlIssuesSuppressed + droppedIssues
+        if dropped > 0 {
+            try warn("\(dropped) more XML problems not listed", at: Locator(line: lastIssueLine > 0 ? lastIssueLine : parserLine), code: "xml.more")
         }
         for c in people.contacts() { try emit(.contact(c)) }
     }

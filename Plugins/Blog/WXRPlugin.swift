@@ -55,11 +55,19 @@ public struct WXRPlugin: Importer {
     public func importRecords(
         from source: ImportSource, options: PluginOptions, emit: (ImportEvent) throws -> Void
     ) throws -> ImportSummary {
-        let reader = try source.xmlReader()
+        let stream = try source.openStream()
+        // Large inputs read the XML on a second thread while this one builds
+        // records (option threads=1 turns that off).
+        let threaded = (stream.totalBytes ?? Int.max) > 8 << 20 && options["threads"] != "1"
         return try withoutActuallyEscaping(emit) { emit in
-            let run = WXRRun(reader: reader, context: BlogImport(plugin: "wxr", file: source.name, emit: emit))
-            try run.read()
-            return run.context.summary
+            let builder = WXRBuilder(context: BlogImport(plugin: "wxr", file: source.name, emit: emit))
+            if threaded {
+                try WXRPipeline().run(stream: stream, file: source.name, handle: builder.handle)
+            } else {
+                let reader = try ImportSource.xmlReader(stream, name: source.name)
+                try WXRScanner(reader: reader).run(builder.handle)
+            }
+            return builder.context.summary
         }
     }
 }
@@ -69,50 +77,42 @@ enum WXRSpace: Hashable {
     case none, wp, dc, content, excerpt, other
 }
 
-/// One WXR import.
-final class WXRRun {
-    let reader: XMLStreamReader
-    let context: BlogImport
-
-    private struct Author {
-        var name: String?
-        var email: String?
-        var contactId: String?
-    }
-
-    private struct Item {
-        var line: Int
-        var index: Int
-        var fields: [String: String] = [:]
-        var categories: [String] = []
-        var commentCount = 0
-        var emitted = false
-        var skipped = false
-        var id: String?
-        var link: String?
-        var author: Participant?
-    }
-
-    /// The current item's comment authors by comment id (for inReplyTo).
-    private var commentAuthors: [String: Participant] = [:]
-
-    private var spaces: [(String, WXRSpace)] = []
-    private var authors: [String: Author] = [:]
-    private var item: Item?
-    private var itemCount = 0
-    private var skippedTypes: [String: Int] = [:]
-    private var firstSkippedLine: Int?
-    private var orphanComments = 0
-
-    static let nonConversationTypes: Set<String> = [
-        "attachment", "nav_menu_item", "revision", "custom_css", "customize_changeset", "oembed_cache", "user_request",
-        "wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation", "wp_font_family",
-        "wp_font_face", "feedback", "jp_pay_order", "jp_pay_product", "safecss",
+/// The comment fields WXR defines, in a fixed order.
+enum WXRCommentField: Int, CaseIterable {
+    case id, author, email, url, ip, date, dateGMT, content, approved, type, parent, userID
+    static let names: [String: WXRCommentField] = [
+        "comment_id": .id, "comment_author": .author, "comment_author_email": .email, "comment_author_url": .url,
+        "comment_author_IP": .ip, "comment_date": .date, "comment_date_gmt": .dateGMT, "comment_content": .content,
+        "comment_approved": .approved, "comment_type": .type, "comment_parent": .parent, "comment_user_id": .userID,
     ]
+}
 
-    init(reader: XMLStreamReader, context: BlogImport) {
+/// What the scanner finds, in document order: plain values, so that the
+/// XML can be read on one thread and records built on another.
+enum WXREvent: Sendable {
+    case root(name: String, line: Int)
+    case author([String: String], line: Int)
+    case itemStart(line: Int)
+    case itemField(key: String, value: String)
+    case category(domain: String?, value: String)
+    case comment([String?], line: Int)
+    case itemEnd
+    case orphanComment(line: Int)
+    case issues([XMLIssue], parserLine: Int)
+    case end(stoppedOnError: Bool, parserLine: Int, droppedIssues: Int)
+}
+
+/// Reads the XML: walks the document with the streaming reader and reports
+/// authors, item fields and comments as `WXREvent`s. Owns the reader; runs
+/// on one thread.
+final class WXRScanner {
+    let reader: XMLStreamReader
+    private var spaces: [(String, WXRSpace)] = []
+    /// Field index by the reader's name token (-1 unknown, -2 not a field).
+    private var fieldByToken: [Int] = []
+
+    init(reader: XMLStreamReader) {
         self.reader = reader
-        self.context = context
     }
 
     private func space() -> WXRSpace {
@@ -127,7 +127,7 @@ final class WXRRun {
             }
         }
         for (u, s) in spaces where u == uri { return s }
-        let s = WXRRun.classify(uri)
+        let s = WXRScanner.classify(uri)
         spaces.append((uri, s))
         return s
     }
@@ -153,23 +153,10 @@ final class WXRRun {
         }
     }
 
-    /// The comment fields WXR defines, in a fixed order.
-    enum CommentField: Int, CaseIterable {
-        case id, author, email, url, ip, date, dateGMT, content, approved, type, parent, userID
-        static let names: [String: CommentField] = [
-            "comment_id": .id, "comment_author": .author, "comment_author_email": .email, "comment_author_url": .url,
-            "comment_author_IP": .ip, "comment_date": .date, "comment_date_gmt": .dateGMT, "comment_content": .content,
-            "comment_approved": .approved, "comment_type": .type, "comment_parent": .parent, "comment_user_id": .userID,
-        ]
-    }
-
-    /// Field index by the reader's name token (-1 unknown, -2 not a field).
-    private var fieldByToken: [Int] = []
-
     /// On a <wp:comment>: its fields, looked up by name token (no string
     /// hashing per element).
     private func readCommentFields() -> [String?] {
-        var fields = [String?](repeating: nil, count: CommentField.allCases.count)
+        var fields = [String?](repeating: nil, count: WXRCommentField.allCases.count)
         guard !reader.isEmptyElement else { return fields }
         let d = reader.depth
         while reader.read() {
@@ -179,11 +166,11 @@ final class WXRRun {
                 if t >= fieldByToken.count { fieldByToken += [Int](repeating: -1, count: t - fieldByToken.count + 16) }
                 var f = fieldByToken[t]
                 if f == -1 {
-                    f = CommentField.names[reader.localName]?.rawValue ?? -2
+                    f = WXRCommentField.names[reader.localName]?.rawValue ?? -2
                     fieldByToken[t] = f
                 }
                 // Only a snippet of the content is kept: read at most 4 KB.
-                let value = reader.readElementText(limit: f == CommentField.content.rawValue ? 4096 : Int.max)
+                let value = reader.readElementText(limit: f == WXRCommentField.content.rawValue ? 4096 : Int.max)
                 if f >= 0 && fields[f] == nil { fields[f] = value }
             case .endElement where reader.depth == d:
                 return fields
@@ -212,13 +199,23 @@ final class WXRRun {
         return fields
     }
 
-    func read() throws {
+    private func flushIssues(_ sink: (WXREvent) throws -> Void) throws {
+        let issues = reader.takeIssues()
+        if !issues.isEmpty { try sink(.issues(issues, parserLine: reader.parserLine)) }
+    }
+
+    /// Reads the whole document, handing every finding to `sink`.
+    func run(_ sink: (WXREvent) throws -> Void) throws {
         var sawRoot = false
-        var channelLink: String?
+        var inItem = false
         while reader.read() {
             switch reader.kind {
             case .endElement:
-                if item != nil, reader.depth == 2, reader.localName == "item" { try finishItem() }
+                if inItem, reader.depth == 2, reader.localName == "item" {
+                    inItem = false
+                    try sink(.itemEnd)
+                    try flushIssues(sink)
+                }
                 continue
             case .element: break
             default: continue
@@ -228,55 +225,152 @@ final class WXRRun {
             let sp = space()
             if !sawRoot {
                 sawRoot = true
-                guard local == "rss" || local == "channel" else {
-                    throw PluginError(.malformed, "not a WordPress export: the root element is not <rss>", file: context.file, line: reader.line)
+                try sink(.root(name: local, line: reader.line))
+                continue
+            }
+            if inItem {
+                if sp == .wp && local == "comment" {
+                    let line = reader.line
+                    try sink(.comment(readCommentFields(), line: line))
+                } else if sp == .wp && (local == "postmeta" || local == "commentmeta") {
+                    reader.skipElement()
+                } else if sp == .none && local == "category" {
+                    let domain = reader.attribute("domain")
+                    try sink(.category(domain: domain, value: reader.readElementText()))
+                } else {
+                    let k = key(sp, local)
+                    let long = k == "content:encoded" || k == "excerpt:encoded" || k == "description"
+                    try sink(.itemField(key: k, value: reader.readElementText(limit: long ? 4096 : Int.max)))
                 }
                 continue
             }
-            if item != nil {
-                try itemChild(local: local, space: sp)
-                continue
-            }
             if sp == .none && local == "item" {
-                itemCount += 1
-                item = Item(line: reader.line, index: itemCount)
-                if reader.isEmptyElement { try finishItem() }
+                try sink(.itemStart(line: reader.line))
+                if reader.isEmptyElement {
+                    try sink(.itemEnd)
+                } else {
+                    inItem = true
+                }
             } else if sp == .wp && local == "author" {
-                try readAuthor()
+                let line = reader.line
+                try sink(.author(readFields(), line: line))
             } else if sp == .wp && local == "comment" {
                 let line = reader.line
                 _ = readFields()
-                orphanComments += 1
-                try context.reject("comment outside any item: no post to attach it to", at: Locator(line: line, record: context.summary.recordsRead + 1), code: "wxr.orphan-comment")
-            } else if sp == .none && local == "link" && depth == 2 {
-                channelLink = BlogText.clean(reader.readElementText())
-                _ = channelLink
+                try sink(.orphanComment(line: line))
             } else if depth >= 2 && !(sp == .none && local == "channel") {
                 reader.skipElement()
             }
         }
-        if item != nil { try finishItem() }
-        if !sawRoot {
-            if reader.stoppedOnError || context.summary.recordsRead == 0 {
-                try context.finish(reader)
-                throw PluginError(.malformed, "not a WordPress export: no XML element could be read", file: context.file, line: reader.parserLine)
+        if inItem { try sink(.itemEnd) }
+        try flushIssues(sink)
+        try sink(.end(stoppedOnError: reader.stoppedOnError, parserLine: reader.parserLine, droppedIssues: reader.droppedIssues))
+    }
+}
+
+/// Builds records from the scanner's findings: posts, comments, people,
+/// threading, dates. Runs on the caller's thread (it calls `emit`).
+final class WXRBuilder {
+    let context: BlogImport
+
+    private struct Author {
+        var name: String?
+        var email: String?
+        var contactId: String?
+    }
+
+    private struct Item {
+        var line: Int
+        var index: Int
+        var fields: [String: String] = [:]
+        var categories: [String] = []
+        var commentCount = 0
+        var emitted = false
+        var skipped = false
+        var id: String?
+        var link: String?
+        var author: Participant?
+    }
+
+    /// The current item's comment authors by comment id (for inReplyTo).
+    private var commentAuthors: [String: Participant] = [:]
+    private var authors: [String: Author] = [:]
+    private var item: Item?
+    private var itemCount = 0
+    private var skippedTypes: [String: Int] = [:]
+    private var firstSkippedLine: Int?
+    private var sawRoot = false
+    private var finished = false
+
+    static let nonConversationTypes: Set<String> = [
+        "attachment", "nav_menu_item", "revision", "custom_css", "customize_changeset", "oembed_cache", "user_request",
+        "wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation", "wp_font_family",
+        "wp_font_face", "feedback", "jp_pay_order", "jp_pay_product", "safecss",
+    ]
+
+    init(context: BlogImport) {
+        self.context = context
+    }
+
+    func handle(_ event: WXREvent) throws {
+        switch event {
+        case .root(let name, let line):
+            sawRoot = true
+            guard name == "rss" || name == "channel" else {
+                throw PluginError(.malformed, "not a WordPress export: the root element is not <rss>", file: context.file, line: line)
             }
+        case .author(let fields, let line):
+            try author(fields, line: line)
+        case .itemStart(let line):
+            itemCount += 1
+            item = Item(line: line, index: itemCount)
+        case .itemField(let key, let value):
+            if item != nil, item!.fields[key] == nil { item!.fields[key] = value }
+        case .category(let domain, let value):
+            if domain == nil || domain == "category" || domain == "post_tag", let c = BlogText.clean(value),
+                item != nil, !item!.categories.contains(c)
+            {
+                item!.categories.append(c)
+            }
+        case .comment(let fields, let line):
+            guard item != nil else { return }
+            if !item!.emitted { try emitPost() }
+            item!.commentCount += 1
+            try comment(fields, line: line)
+        case .itemEnd:
+            if let it = item, !it.emitted { try emitPost() }
+            item = nil
+            commentAuthors.removeAll(keepingCapacity: true)
+        case .orphanComment(let line):
+            try context.reject(
+                "comment outside any item: no post to attach it to", at: Locator(line: line, record: context.summary.recordsRead + 1),
+                code: "wxr.orphan-comment")
+        case .issues(let issues, let parserLine):
+            try context.report(issues, parserLine: parserLine)
+        case .end(let stopped, let parserLine, let dropped):
+            try finish(stoppedOnError: stopped, parserLine: parserLine, droppedIssues: dropped)
         }
-        if reader.stoppedOnError {
+    }
+
+    private func finish(stoppedOnError: Bool, parserLine: Int, droppedIssues: Int) throws {
+        finished = true
+        if !sawRoot {
+            try context.finish(droppedIssues: droppedIssues, parserLine: parserLine)
+            throw PluginError(.malformed, "not a WordPress export: no XML element could be read", file: context.file, line: parserLine)
+        }
+        if stoppedOnError {
             try context.warn(
-                "reading stopped on XML the recover mode could not repair; the items before this line were read", at: Locator(line: reader.parserLine),
+                "reading stopped on XML the recover mode could not repair; the items before this line were read", at: Locator(line: parserLine),
                 code: "wxr.stopped")
         }
         if !skippedTypes.isEmpty {
             let list = skippedTypes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             try context.note("skipped items that are not conversations: \(list)", at: Locator(line: firstSkippedLine ?? 1), code: "wxr.skipped")
         }
-        try context.finish(reader)
+        try context.finish(droppedIssues: droppedIssues, parserLine: parserLine)
     }
 
-    private func readAuthor() throws {
-        let line = reader.line
-        let f = readFields()
+    private func author(_ f: [String: String], line: Int) throws {
         let login = BlogText.clean(f["author_login"])
         let display = BlogText.clean(f["author_display_name"])
         let first = BlogText.clean(f["author_first_name"])
@@ -293,38 +387,6 @@ final class WXRRun {
         if let login {
             authors[login] = Author(name: name ?? login, email: email, contactId: cid)
         }
-    }
-
-    private func itemChild(local: String, space sp: WXRSpace) throws {
-        guard var it = item else { return }
-        if sp == .wp && local == "comment" {
-            if !it.emitted {
-                item = it
-                try emitPost()
-                it = item!
-            }
-            it.commentCount += 1
-            item = it
-            try readComment()
-            return
-        }
-        if sp == .wp && (local == "postmeta" || local == "commentmeta") {
-            reader.skipElement()
-            return
-        }
-        let k = key(sp, local)
-        if sp == .none && local == "category" {
-            let domain = reader.attribute("domain")
-            let v = reader.readElementText()
-            if domain == nil || domain == "category" || domain == "post_tag", let c = BlogText.clean(v), !it.categories.contains(c) {
-                it.categories.append(c)
-            }
-        } else {
-            let long = k == "content:encoded" || k == "excerpt:encoded" || k == "description"
-            let v = reader.readElementText(limit: long ? 4096 : Int.max)
-            if it.fields[k] == nil { it.fields[k] = v }
-        }
-        item = it
     }
 
     /// Resolves a post's date: GMT, else local with a warning, else pubDate.
@@ -377,7 +439,7 @@ final class WXRRun {
         let recordId = postID.map { "post-" + $0 } ?? BlogText.clean(f["guid"]).map { "guid-" + $0 }
         let id = context.id(locator, recordId: recordId)
         it.id = id
-        if WXRRun.nonConversationTypes.contains(type) && it.commentCount == 0 {
+        if WXRBuilder.nonConversationTypes.contains(type) && it.commentCount == 0 {
             it.skipped = true
             skippedTypes[type, default: 0] += 1
             if firstSkippedLine == nil { firstSkippedLine = it.line }
@@ -420,21 +482,12 @@ final class WXRRun {
         try context.accept(x)
     }
 
-    private func finishItem() throws {
-        if let it = item, !it.emitted { try emitPost() }
-        item = nil
-        commentAuthors.removeAll(keepingCapacity: true)
-        try context.drain(reader)
-    }
-
-    private func readComment() throws {
+    private func comment(_ fields: [String?], line: Int) throws {
         guard item != nil else { return }
         // Read the few item fields needed without copying the item.
         let itemIndex = item!.index, commentIndex = item!.commentCount
         let itemID = item!.id, itemLink = item!.link, itemAuthor = item!.author
-        let line = reader.line
-        let fields = readCommentFields()
-        func f(_ k: CommentField) -> String? { fields[k.rawValue] }
+        func f(_ k: WXRCommentField) -> String? { fields[k.rawValue] }
         let commentID = BlogText.clean(f(.id))
         let locator = Locator(
             line: line, record: context.summary.recordsRead + 1, path: "/rss/channel/item[\(itemIndex)]/wp:comment[\(commentIndex)]")

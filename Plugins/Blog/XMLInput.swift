@@ -4,7 +4,11 @@ import KithXML
 extension ImportSource {
     /// A streaming XML reader over the source's bytes (recover mode).
     func xmlReader() throws(PluginError) -> XMLStreamReader {
-        let stream = try openStream()
+        try ImportSource.xmlReader(try openStream(), name: name)
+    }
+
+    /// A streaming XML reader over an open stream (recover mode).
+    static func xmlReader(_ stream: ByteStream, name: String) throws(PluginError) -> XMLStreamReader {
         do {
             return try XMLStreamReader(url: nil) { buffer in
                 guard let chunk = stream.read(maxCount: buffer.count), !chunk.isEmpty else { return 0 }
