@@ -29,9 +29,17 @@ public struct HTMLBlogPlugin: Importer {
 
     public func detect(_ probe: FormatProbe) -> Detection {
         if probe.isDirectory {
-            let pages = probe.directoryEntries.filter { HTMLBlogPlugin.isPage($0) }
-            let maildir = ["cur", "new", "tmp"].allSatisfy { probe.directoryEntries.contains($0) }
-            return !pages.isEmpty && !maildir ? Detection(confidence: 50, reason: "a folder with \(pages.count) HTML page(s)") : .no("no HTML pages in the folder")
+            // A folder of saved pages: pages plus their "_files" asset
+            // folders and nothing else (a mixed folder is walked file by file).
+            let visible = probe.directoryEntries.filter { !$0.hasPrefix(".") }
+            let pages = visible.filter { HTMLBlogPlugin.isPage($0) }
+            let assets: Set<String> = ["png", "jpg", "jpeg", "gif", "svg", "css", "js", "webp", "ico"]
+            let onlyPages = visible.allSatisfy { name in
+                HTMLBlogPlugin.isPage(name) || name.hasSuffix("_files") || name.hasSuffix("-Dateien")
+                    || assets.contains((name as NSString).pathExtension.lowercased())
+            }
+            return !pages.isEmpty && onlyPages
+                ? Detection(confidence: 50, reason: "a folder of \(pages.count) saved HTML page(s)") : .no("not a folder of saved pages")
         }
         let text = probe.headText.lowercased()
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\u{FEFF}" }
