@@ -158,6 +158,7 @@ struct HTMLPageReader {
                 entry.parentURL = replyTo.item?.text("url") ?? replyTo.text
                 r.comments.append(entry)
             } else {
+                if entry.key == nil { entry.key = "mf2-post-\(r.posts.count + 1)" }
                 r.posts.append(entry)
             }
             // Comments, and their comments (iteratively).
@@ -167,6 +168,7 @@ struct HTMLPageReader {
                 budget -= 1
                 let (c, parent) = pending.removeFirst()
                 var ce = mfEntry(c, type: .comment, line: c.line)
+                if ce.key == nil { ce.key = "mf2-comment-\(r.comments.count + 1)" }
                 ce.parentKey = parent
                 if ce.author == nil, c.types.contains("h-card") { ce.author = person(c) }
                 r.comments.append(ce)
@@ -241,6 +243,7 @@ struct HTMLPageReader {
                         let (c, parent) = pending.removeFirst()
                         guard let co = c as? [String: Any] else { continue }
                         var ce = ldEntry(co, type: .comment, line: script.line)
+                        if ce.key == nil { ce.key = "ld-comment-\(r.comments.count + 1)" }
                         ce.parentKey = parent
                         r.comments.append(ce)
                         pending.append(contentsOf: JSONLD.list(co["comment"]).map { ($0, ce.key) })
@@ -544,8 +547,11 @@ struct HTMLPageReader {
             if n.isElement { return !(HTMLPageReader.boilerplate.matches(n) || isCommentCandidate(n) || n.id == "comments") }
             guard n.kind == .text else { return false }
             let t = BlogText.collapse(n.textContent)
-            for label in ["posted by ", "written by ", "by "] where t.lowercased().hasPrefix(label) {
+            let lower = t.lowercased()
+            for label in ["posted by", "written by", "by"] where lower.hasPrefix(label) {
                 var rest = String(t.dropFirst(label.count))
+                guard rest.isEmpty || rest.first == " " else { continue }
+                rest = rest.trimmingSpaces
                 if rest.isEmpty, let next = n.nextSibling {
                     rest = next.text
                 }
