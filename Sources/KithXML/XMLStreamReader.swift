@@ -231,18 +231,20 @@ public final class XMLStreamReader {
     /// The namespace URI of the current element, if it has one.
     public var namespaceURI: String? {
         guard let p = xmlTextReaderConstNamespaceUri(reader) else { return nil }
-        return names[token(p)].local
+        return names[token(p)].full
     }
 
     private struct NameInfo {
         var prefix: String?
         var local: String
+        /// The whole interned string (a qualified name or a namespace URI).
+        var full: String
     }
 
     // libxml2 interns names in the reader's dictionary, so the pointer is a
     // stable key for the reader's lifetime: a direct-mapped cache turns it
     // into a token without hashing strings.
-    private var names: [NameInfo] = [NameInfo(prefix: nil, local: "")]
+    private var names: [NameInfo] = [NameInfo(prefix: nil, local: "", full: "")]
     private var slotKeys = [UnsafeRawPointer?](repeating: nil, count: 1024)
     private var slotTokens = [Int](repeating: 0, count: 1024)
     private var overflow: [UnsafeRawPointer: Int] = [:]
@@ -259,9 +261,9 @@ public final class XMLStreamReader {
         } else {
             let full = String(cString: p)
             if let colon = full.utf8.firstIndex(of: 58) {
-                names.append(NameInfo(prefix: String(full[..<colon]), local: String(full[full.index(after: colon)...])))
+                names.append(NameInfo(prefix: String(full[..<colon]), local: String(full[full.index(after: colon)...]), full: full))
             } else {
-                names.append(NameInfo(prefix: nil, local: full))
+                names.append(NameInfo(prefix: nil, local: full, full: full))
             }
             t = names.count - 1
             overflow[key] = t
@@ -275,7 +277,7 @@ public final class XMLStreamReader {
         let local = names[token(xmlTextReaderConstLocalName(reader))]
         if local.prefix != nil { return local }
         guard let p = xmlTextReaderConstPrefix(reader) else { return local }
-        return NameInfo(prefix: names[token(p)].local, local: local.local)
+        return NameInfo(prefix: names[token(p)].full, local: local.local, full: local.full)
     }
 
     /// The text of a text, CDATA, whitespace or comment node.
