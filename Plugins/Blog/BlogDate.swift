@@ -187,7 +187,8 @@ public struct BlogDate: Hashable, Sendable {
         } else if day == nil, let d = numbers.first {
             day = d
         }
-        guard let y = year, let m = month, let d = day else { return nil }
+        // Blogs did not exist before 1990; "-0001" is WordPress's "no date".
+        guard let y = year, (1970...2200).contains(y), let m = month, let d = day else { return nil }
         var h = hour ?? 0
         if let pm {
             if pm && h < 12 { h += 12 }

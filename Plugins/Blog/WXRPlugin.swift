@@ -399,8 +399,12 @@ final class WXRBuilder {
             if let o = offset, abs(o) > 18 * 60 { offset = nil }
             return (g.timestamp, l == nil ? 0 : offset)
         }
+        let zero = gmt.map { $0.trimmingSpaces.hasPrefix("0000-00-00") } ?? false
+        // No GMT date at all (older exports): the RSS pubDate carries a zone.
+        if !zero, let f = BlogDate.parse(fallback), f.utcOffsetMinutes != nil {
+            return (f.timestamp, l == nil ? f.utcOffsetMinutes : Int((l!.timestamp.secondsSince1970 - f.timestamp.secondsSince1970) / 60))
+        }
         if let l {
-            let zero = gmt.map { $0.trimmingSpaces.hasPrefix("0000-00-00") } ?? false
             try context.warn(
                 zero
                     ? "\(what)'s GMT date is 0000-00-00; used the local time, whose zone is unknown"
