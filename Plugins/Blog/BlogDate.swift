@@ -9,6 +9,7 @@ public struct BlogDate: Hashable, Sendable {
     /// Minutes east of UTC, when the text gave a zone.
     public var utcOffsetMinutes: Int?
 
+    /// A date from its parts.
     public init(timestamp: Timestamp, utcOffsetMinutes: Int?) {
         self.timestamp = timestamp
         self.utcOffsetMinutes = utcOffsetMinutes

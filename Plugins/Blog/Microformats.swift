@@ -16,9 +16,12 @@ public struct MF2Item: Hashable {
     public var value: String?
     /// For an item that is an e- property value: its HTML.
     public var html: String?
+    /// The root element's `id` attribute, when it has one.
+    public var id: String?
     /// The 1-based source line of the root element (not compared).
     public var line: Int = 0
 
+    /// An item of the given types with no properties yet.
     public init(types: [String]) { self.types = types }
 
     /// The values of one property.
@@ -46,7 +49,7 @@ public struct MF2Item: Hashable {
     func has(_ name: String) -> Bool { properties.contains { $0.name == name } }
 
     public static func == (a: MF2Item, b: MF2Item) -> Bool {
-        a.types == b.types && a.children == b.children && a.value == b.value && a.html == b.html
+        a.types == b.types && a.children == b.children && a.value == b.value && a.html == b.html && a.id == b.id
             && a.properties.count == b.properties.count
             && zip(a.properties, b.properties).allSatisfy { $0.name == $1.name && $0.values == $1.values }
     }
@@ -119,7 +122,7 @@ public struct MF2Parser {
             return out
         }
         root.walk { n in
-            guard n.isElement else { return false }
+            guard n.isElement, n.name != "template" else { return false }
             if let r = rootInfo(n) {
                 out.append(parseItem(n, info: r, depth: 0))
                 return false
@@ -276,11 +279,12 @@ public struct MF2Parser {
     func parseItem(_ root: HTMLNode, info: RootInfo, depth: Int) -> MF2Item {
         var item = MF2Item(types: info.types)
         item.line = root.line
+        item.id = root.id
         var sawP = false, sawE = false, sawU = false, sawNested = false
         // Iterative walk over the root's descendants; a nested root is parsed
         // on its own and its subtree skipped.
         root.walk { n in
-            guard n.isElement else { return false }
+            guard n.isElement, n.name != "template" else { return false }
             let props = info.legacy ? legacyProperties(n, rootTypes: info.types) : mf2Properties(n)
             if let nested = rootInfo(n), depth < MF2Parser.maxNesting {
                 // In a classic root, mf2 roots and properties are not read.
@@ -422,13 +426,15 @@ public struct MF2Parser {
             if let d = n.attribute("data") { return .string(resolve(d)) }
         default: break
         }
-        if let parts = valueParts(n) { return .string(parts.joined()) }
+        // Text values of u- properties are URLs too: resolve them.
+        func resolved(_ s: String) -> MF2Value { .string(s.isEmpty ? s : resolve(s)) }
+        if let parts = valueParts(n) { return resolved(parts.joined()) }
         switch n.name {
-        case "abbr": if let t = n.attribute("title") { return .string(t) }
-        case "data", "input": if let v = n.attribute("value") { return .string(v) }
+        case "abbr": if let t = n.attribute("title") { return resolved(t) }
+        case "data", "input": if let v = n.attribute("value") { return resolved(v) }
         default: break
         }
-        return .string(plainText(n))
+        return resolved(plainText(n))
     }
 
     func dateValue(_ n: HTMLNode) -> String {

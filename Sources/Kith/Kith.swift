@@ -3,7 +3,7 @@
 @_exported public import KithModel
 @_exported public import KithPlugin
 public import KithJSON
-public import KithBlog
+import KithBlog
 
 extension PluginRegistry {
     /// A registry holding every built-in format plugin.

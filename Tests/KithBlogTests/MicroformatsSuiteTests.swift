@@ -16,6 +16,7 @@ struct MicroformatsSuiteTests {
         if !item.children.isEmpty { out["children"] = item.children.map(json) }
         if let v = item.value { out["value"] = v }
         if let h = item.html { out["html"] = h }
+        if let id = item.id { out["id"] = id }
         return out
     }
 

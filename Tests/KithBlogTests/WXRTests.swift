@@ -1,3 +1,4 @@
+import Foundation
 import KithBlog
 import KithModel
 import KithPlugin
@@ -172,6 +173,32 @@ struct WXRTests {
         let rss = "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>x</title></channel></rss>"
         #expect(probe(rss) == 0, "a plain RSS feed is not an export")
         #expect(probe("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>") == 0)
+    }
+
+    @Test func externalEntitiesAndEntityBombsNeverExpand() throws {
+        let hostname = (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let external = Blog.wxr(Blog.item(comments: Blog.comment(id: 1, author: "&host;")))
+            .replacingOccurrences(of: "<rss", with: "<!DOCTYPE rss [<!ENTITY host SYSTEM \"file:///etc/hostname\">]>\n<rss")
+            .replacingOccurrences(of: "<![CDATA[&host;]]>", with: "&host;")
+        let o = Blog.run(wxr, external)
+        #expect(o.interactions.count == 2)
+        let author = o.interactions.last?.participants.first?.name
+        #expect(author == nil)
+        if let hostname, !hostname.isEmpty {
+            #expect(!o.events.contains { "\($0)".contains(hostname) }, "the file's content never appears")
+        }
+        #expect(o.diagnostics.contains { $0.code == "xml.dtd-ignored" && $0.severity == .warning })
+        #expect(o.diagnostics.contains { $0.code == "xml.entity-unexpanded" && $0.severity == .warning })
+
+        var lol = "<!DOCTYPE rss [<!ENTITY a \"lol\">"
+        for k in 1...9 { lol += "<!ENTITY a\(k) \"" + String(repeating: k == 1 ? "&a;" : "&a\(k - 1);", count: 10) + "\">" }
+        lol += "]>\n"
+        let bomb = Blog.wxr(Blog.item(title: "&a9;"))
+            .replacingOccurrences(of: "<rss", with: lol + "<rss")
+        let b = Blog.run(wxr, bomb)
+        #expect(b.thrown == nil || b.thrown is PluginError)
+        #expect(!b.events.contains { "\($0)".contains("lollollol") })
+        #expect(b.diagnostics.contains { $0.severity >= .warning && $0.locator.line != nil })
     }
 
     @Test func notAnExportThrowsMalformed() throws {
