@@ -279,7 +279,7 @@ public struct MF2Parser {
     func parseItem(_ root: HTMLNode, info: RootInfo, depth: Int) -> MF2Item {
         var item = MF2Item(types: info.types)
         item.line = root.line
-        item.id = root.id
+        item.id = root.id.flatMap { $0.isEmpty ? nil : $0 }
         var sawP = false, sawE = false, sawU = false, sawNested = false
         // Iterative walk over the root's descendants; a nested root is parsed
         // on its own and its subtree skipped.
@@ -326,7 +326,10 @@ public struct MF2Parser {
                     }
                     sawP = true
                 case .u:
-                    item.add(rawName, urlValue(n))
+                    var v = urlValue(n)
+                    // Classic microformats have no alt-text form.
+                    if info.legacy, case .image(let url, _) = v { v = .string(url) }
+                    item.add(rawName, v)
                     sawU = true
                 case .dt:
                     item.add(rawName, .string(dateValue(n)))
