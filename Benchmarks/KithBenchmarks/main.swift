@@ -1,7 +1,7 @@
 // Throughput benchmarks for Kith's hot paths, run in release mode:
 //
 //   swift run -c release kith-bench jsonl [COUNT]
-//   swift run -c release kith-bench wxr FILE
+//   swift run -c release kith-bench wxr FILE [threads=1]
 //
 // Prints MB/s and records/s for the hand-written JSON Lines writer and reader
 // beside Foundation's JSONEncoder/JSONDecoder on the same records, and the
@@ -125,13 +125,13 @@ func benchJSONL(count: Int, kithOnly: Bool = false) throws {
 /// Streams a WordPress export through the WXR importer, counting what it
 /// emits: MB/s, comments/s and peak memory (compare with
 /// ../shared/bench/peers/lxml_wxr.py on the same file).
-func benchWXR(path: String) throws {
+func benchWXR(path: String, options: PluginOptions = PluginOptions()) throws {
     let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
     var comments = 0, posts = 0, contacts = 0, diagnostics = 0
     var types: [String: Int] = [:]
     var summary = ImportSummary()
     let seconds = try time {
-        summary = try WXRPlugin().importRecords(from: .file(path), options: PluginOptions()) { event in
+        summary = try WXRPlugin().importRecords(from: .file(path), options: options) { event in
             switch event {
             case .interaction(let i):
                 if i.type == .post || i.type == .page {
@@ -162,7 +162,13 @@ case "wxr":
         FileHandle.standardError.write(Data("usage: kith-bench wxr FILE\n".utf8))
         exit(2)
     }
-    try benchWXR(path: path)
+    // Further arguments are plugin options, e.g. threads=1.
+    var options = PluginOptions()
+    for kv in args.dropFirst(2) {
+        let parts = kv.split(separator: "=", maxSplits: 1).map(String.init)
+        if parts.count == 2 { options[parts[0]] = parts[1] }
+    }
+    try benchWXR(path: path, options: options)
 default:
     FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | wxr FILE\n".utf8))
     exit(2)

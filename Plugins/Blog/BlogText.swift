@@ -135,8 +135,19 @@ enum BlogText {
                     scalars += 1
                 }
                 if cutAt >= 0 && !hasEntity { break }
-                out.append(b)
-                i += 1
+                // Copy the run of ordinary bytes that starts here in one go.
+                var j = i + 1
+                while j < p.count {
+                    let c = p[j]
+                    if c == 60 || c == 38 || c == 0xC2 || isSpace(c) { break }
+                    if c & 0xC0 != 0x80 {
+                        if scalars == limit { break }
+                        scalars += 1
+                    }
+                    j += 1
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<j]))
+                i = j
                 if out.count > limit * 8 + 64 { break }
             }
             return out
