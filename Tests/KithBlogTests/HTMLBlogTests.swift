@@ -170,6 +170,29 @@ struct HTMLBlogTests {
         #expect(o.interactions.contains { $0.participants.first?.name == "Eva Example" })
     }
 
+    @Test func disqusEraMarkupAndJSONLDPeople() throws {
+        let head = "<script type=\"application/ld+json\">{\"@type\":\"Person\",\"name\":\"Vera Example\",\"email\":\"mailto:vera@example.org\"}</script>"
+        let body = """
+            <article><h1>Post</h1></article>
+            <div id="disqus_thread"><ul id="dsq-comments">
+            <li class="dsq-comment" id="dsq-comment-77"><div class="dsq-comment-header"><cite class="dsq-comment-header-author">Wim Example</cite>
+            <span class="dsq-comment-header-time">3 March 2012 14:00</span></div>
+            <div class="dsq-comment-message"><p>First!</p></div>
+            <ul class="children"><li class="dsq-comment" id="dsq-comment-78"><cite class="dsq-comment-header-author">Xia Example</cite>
+            <div class="dsq-comment-message"><p>Second.</p></div></li></ul></li>
+            </ul></div>
+            """
+        let o = Blog.run(html, page(body, head: head), name: "d.html")
+        let comments = o.interactions.filter { $0.type == .comment }
+        try #require(comments.count == 2)
+        #expect(comments[0].participants.first?.name == "Wim Example")
+        #expect(comments[0].snippet == "First!")
+        #expect(comments[0].timestamp?.isoString == "2012-03-03T14:00:00Z")
+        #expect(comments[1].parentId == comments[0].id)
+        let vera = try #require(o.contacts.first { $0.name.formatted == "Vera Example" })
+        #expect(vera.emails.map(\.address) == ["vera@example.org"])
+    }
+
     @Test func detection() throws {
         func c(_ s: String, _ name: String = "x") -> Int { html.detect(FormatProbe(fileName: name, head: Array(s.utf8))).confidence }
         #expect(c(page("<div class=\"h-entry\"></div>")) == 80)
