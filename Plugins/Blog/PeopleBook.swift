@@ -65,7 +65,12 @@ final class PeopleBook {
         let m = Memo(name: s.name, email: s.email, url: s.url, profile: s.profileURL, login: s.login)
         if s.given == nil && s.family == nil, let known = memo[m] { return known }
         let id = addSlow(s)
-        if let id, memo.count < 1_000_000 { memo[m] = id }
+        if let id {
+            // Bounded: a huge export with ever-new sightings must not grow
+            // the memo without end (it is only a shortcut).
+            if memo.count >= 50_000 { memo.removeAll(keepingCapacity: true) }
+            memo[m] = id
+        }
         return id
     }
 
