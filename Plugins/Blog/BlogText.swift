@@ -18,6 +18,7 @@ enum BlogText {
     /// one space and trims. Works on UTF-8 bytes; returns the string itself
     /// when there is nothing to do.
     static func collapse(_ s: String) -> String {
+        let original = s
         var s = s
         return s.withUTF8 { p -> String in
             let n = p.count
@@ -36,7 +37,7 @@ enum BlogText {
                     prevSpace = false
                 }
             }
-            if clean && !prevSpace { return String(decoding: p, as: UTF8.self) }
+            if clean && !prevSpace { return original }
             if clean && n == 0 { return "" }
             var out = [UInt8]()
             out.reserveCapacity(n)
@@ -265,19 +266,32 @@ enum BlogText {
     /// The URL when it is an absolute http(s) URL with a host; nil for
     /// "http://", empty values and other schemes.
     static func url(_ s: String?) -> String? {
-        guard let t = clean(s), !t.utf8.contains(32) else { return nil }
-        let lower = t.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("http://") {
-            rest = lower.dropFirst(7)
-        } else if lower.hasPrefix("https://") {
-            rest = lower.dropFirst(8)
-        } else {
-            return nil
+        guard let t = clean(s) else { return nil }
+        // Byte checks: scheme http(s), a host with a dot, no spaces.
+        var ok = false
+        var t2 = t
+        t2.withUTF8 { p in
+            func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
+            let http: [UInt8] = Array("http".utf8)
+            guard p.count > 7 else { return }
+            for k in 0..<4 where lower(p[k]) != http[k] { return }
+            var i = 4
+            if lower(p[i]) == 115 { i += 1 }  // s
+            guard i + 3 <= p.count, p[i] == 58, p[i + 1] == 47, p[i + 2] == 47 else { return }
+            i += 3
+            let hostStart = i
+            var dot = false
+            while i < p.count, p[i] != 47, p[i] != 63, p[i] != 35 {
+                if p[i] == 46 { dot = true }
+                if p[i] == 32 { return }
+                i += 1
+            }
+            let host = UnsafeBufferPointer(rebasing: p[hostStart..<i])
+            if p.contains(32) { return }
+            if host.first == 46 { return }
+            ok = dot || host.elementsEqual("localhost".utf8)
         }
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard host.contains("."), !host.hasPrefix(".") else { return host == "localhost" ? t : nil }
-        return t
+        return ok ? t : nil
     }
 
     /// A comparison key for a URL: scheme, `www.`, query-less trailing

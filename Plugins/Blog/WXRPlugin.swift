@@ -495,7 +495,8 @@ final class WXRBuilder {
         let commentID = BlogText.clean(f(.id))
         let locator = Locator(
             line: line, record: context.summary.recordsRead + 1, path: "/rss/channel/item[\(itemIndex)]/wp:comment[\(commentIndex)]")
-        let rawType = BlogText.clean(f(.type))?.lowercased() ?? "comment"
+        var rawType = BlogText.clean(f(.type)) ?? "comment"
+        if rawType != "comment" && rawType != "pingback" && rawType != "trackback" { rawType = rawType.lowercased() }
         let type: InteractionType =
             switch rawType {
             case "comment", "": .comment
@@ -523,7 +524,8 @@ final class WXRBuilder {
         x.utcOffsetMinutes = offset
 
         var author = Participant(role: .author, name: name, email: email, url: url)
-        let approved = BlogText.clean(f(.approved))?.lowercased()
+        var approved = BlogText.clean(f(.approved))
+        if let a = approved, a != "1" && a != "0" { approved = a.lowercased() }
         // Spam is kept as an interaction (marked) but its author is nobody's
         // contact; pingbacks and trackbacks are written by sites, not people.
         if approved != "spam" && type != .pingback && type != .trackback {

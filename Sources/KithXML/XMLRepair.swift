@@ -53,18 +53,18 @@ struct XMLRepairFilter {
     }
 
     /// True when none of the eight bytes is a control character, non-ASCII,
-    /// '<', ']' or '-' (SWAR: each test sets a byte's high bit).
+    /// or one of the two bytes that matter in the current mode (SWAR: each
+    /// test sets a byte's high bit).
     @inline(__always)
-    static func isPlainWord(_ w: UInt64) -> Bool {
+    static func isPlainWord(_ w: UInt64, _ a: UInt8, _ b: UInt8) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & high }
         let control = (w &- ones &* 0x20) & ~w & high  // bytes < 0x20
         let nonASCII = w & high
-        let lt = hasZero(w ^ (ones &* 0x3C))
-        let rb = hasZero(w ^ (ones &* 0x5D))
-        let dash = hasZero(w ^ (ones &* 0x2D))
-        return (control | nonASCII | lt | rb | dash) == 0
+        let first = hasZero(w ^ (ones &* UInt64(a)))
+        let second = hasZero(w ^ (ones &* UInt64(b)))
+        return (control | nonASCII | first | second) == 0
     }
 
     /// Filters `input` into `out`. Without `final`, bytes that might start
@@ -116,36 +116,29 @@ struct XMLRepairFilter {
             return true
         }
         while i < n {
-            // Fast path: skip eight ordinary bytes at a time (printable
-            // ASCII other than '<', ']' and '-').
-            if mode == .text || mode == .cdata {
-                while i + 8 <= n {
-                    let w = UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    if XMLRepairFilter.isPlainWord(w) { i += 8 } else { break }
-                }
-                if i >= n { break }
+            // Fast path: skip eight ordinary bytes at a time. What matters:
+            // in text ']' (a stray "]]>") and '!' (after '<': a CDATA
+            // section or a comment starts); in CDATA ']'; in comments '-'.
+            let (sa, sb): (UInt8, UInt8) = mode == .text ? (0x5D, 0x21) : mode == .cdata ? (0x5D, 0x5D) : (0x2D, 0x2D)
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if XMLRepairFilter.isPlainWord(w, sa, sb) { i += 8 } else { break }
             }
+            if i >= n { break }
             let b = p[i]
             if b >= 0x20 && b < 0x80 {
                 switch b {
-                case 0x3C:  // <
-                    if mode == .text {
-                        guard let isBang = matches(i, "<!") else {
-                            if hold(i) { return }
-                            i += 1
-                            continue
+                case 0x21:  // ! — after '<' it may open a CDATA section or a comment
+                    if mode == .text, i > 0, p[i - 1] == 0x3C {
+                        if let c = matches(i - 1, "<![CDATA[") {
+                            if c { mode = .cdata; i += 8; continue }
+                        } else if hold(i - 1) {
+                            return
                         }
-                        if isBang {
-                            if let c = matches(i, "<![CDATA[") {
-                                if c { mode = .cdata; i += 9; continue }
-                            } else if hold(i) {
-                                return
-                            }
-                            if let c = matches(i, "<!--") {
-                                if c { mode = .comment; i += 4; continue }
-                            } else if hold(i) {
-                                return
-                            }
+                        if let c = matches(i - 1, "<!--") {
+                            if c { mode = .comment; i += 3; continue }
+                        } else if hold(i - 1) {
+                            return
                         }
                     }
                     i += 1
@@ -249,6 +242,13 @@ struct XMLRepairFilter {
                 i += (b == 0xEF && i + 2 < n && p[i + 1] == 0xBF) ? 3 : 1
                 runStart = i
             }
+        }
+        // A '<' at the very end may be followed by '!' in the next chunk:
+        // keep it so that the two are seen together.
+        if !final, mode == .text, n > runStart, p[n - 1] == 0x3C {
+            flush(n - 1)
+            pending.append(0x3C)
+            return
         }
         flush(n)
     }

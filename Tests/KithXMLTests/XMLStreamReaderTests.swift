@@ -90,6 +90,27 @@ struct XMLStreamReaderTests {
         #expect(r.issues.contains { $0.severity == .fatal && $0.line == 2 })
     }
 
+    @Test(arguments: [1, 2, 3, 5, 8, 13, 4096])
+    func repairIsTheSameWhateverTheChunkSize(piece: Int) throws {
+        var bytes = Array("<a>\n<b><![CDATA[keep ]]]]><![CDATA[> this]]></b><!-- a ]]> comment --><c>stray ]]> here</c>\n<d>caf".utf8)
+        bytes += [0xE9, 0x21, 0x3C, 0x21, 0x2D, 0x2D, 0x78, 0x2D, 0x2D, 0x3E]  // invalid byte, "!", "<!--x-->"
+        bytes += Array("</d>\t<e>ok</e></a>".utf8)
+        var offset = 0
+        let r = try XMLStreamReader { buf in
+            let n = min(piece, buf.count, bytes.count - offset)
+            for k in 0..<n { buf[k] = bytes[offset + k] }
+            offset += n
+            return n
+        }
+        var texts: [String: String] = [:]
+        while r.read() { guard r.kind == .element, r.depth == 1 else { continue }; let n = r.localName; texts[n] = r.readElementText() }
+        #expect(texts["b"] == "keep ]]> this")
+        #expect(texts["c"] == "stray ]]> here")
+        #expect(texts["d"] == "caf\u{FFFD}!")
+        #expect(texts["e"] == "ok")
+        #expect(r.issues.contains { $0.code == "xml.repaired" && $0.line == 2 })
+    }
+
     @Test func billionLaughsDoesNotExpand() throws {
         var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n"
         for k in 1...9 {
