@@ -55,8 +55,10 @@ struct XMLRepairFilter {
     /// True when none of the eight bytes is a control character, non-ASCII,
     /// or one of the two bytes that matter in the current mode (SWAR: each
     /// test sets a byte's high bit).
+    /// Returns the high-bit mask of the flagged bytes (0 when none); the
+    /// lowest flagged byte is always a true match.
     @inline(__always)
-    static func isPlainWord(_ w: UInt64, _ a: UInt8, _ b: UInt8) -> Bool {
+    static func specialMask(_ w: UInt64, _ a: UInt8, _ b: UInt8) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & high }
@@ -64,7 +66,7 @@ struct XMLRepairFilter {
         let nonASCII = w & high
         let first = hasZero(w ^ (ones &* UInt64(a)))
         let second = hasZero(w ^ (ones &* UInt64(b)))
-        return (control | nonASCII | first | second) == 0
+        return control | nonASCII | first | second
     }
 
     /// Filters `input` into `out`. Without `final`, bytes that might start
@@ -121,8 +123,15 @@ struct XMLRepairFilter {
             // section or a comment starts); in CDATA ']'; in comments '-'.
             let (sa, sb): (UInt8, UInt8) = mode == .text ? (0x5D, 0x21) : mode == .cdata ? (0x5D, 0x5D) : (0x2D, 0x2D)
             while i + 8 <= n {
-                let w = UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                if XMLRepairFilter.isPlainWord(w, sa, sb) { i += 8 } else { break }
+                let w = UInt64(littleEndian: UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                let mask = XMLRepairFilter.specialMask(w, sa, sb)
+                if mask == 0 {
+                    i += 8
+                } else {
+                    // Jump straight to the first byte that matters.
+                    i += mask.trailingZeroBitCount >> 3
+                    break
+                }
             }
             if i >= n { break }
             let b = p[i]
