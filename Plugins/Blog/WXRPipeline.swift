@@ -69,7 +69,7 @@ final class WXRPipeline: @unchecked Sendable {
             var pending: [UInt8] = []
             var offset = 0
             do {
-                let reader = try XMLStreamReader(url: nil) { buffer in
+                let reader = try XMLStreamReader(url: nil, options: XMLReaderOptions(ignoreBlankNodes: true)) { buffer in
                     if offset >= pending.count {
                         guard let next = self.nextChunk() else { return 0 }
                         pending = next

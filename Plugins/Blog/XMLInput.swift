@@ -10,7 +10,7 @@ extension ImportSource {
     /// A streaming XML reader over an open stream (recover mode).
     static func xmlReader(_ stream: ByteStream, name: String) throws(PluginError) -> XMLStreamReader {
         do {
-            return try XMLStreamReader(url: nil) { buffer in
+            return try XMLStreamReader(url: nil, options: XMLReaderOptions(ignoreBlankNodes: true)) { buffer in
                 guard let chunk = stream.read(maxCount: buffer.count), !chunk.isEmpty else { return 0 }
                 chunk.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: chunk.count) }
                 return chunk.count

@@ -122,6 +122,8 @@ public final class XMLStreamReader {
     deinit {
         xmlTextReaderClose(reader)
         xmlFreeTextReader(reader)
+        slotKeys.deallocate()
+        slotTokens.deallocate()
     }
 
     private func record(_ issue: XMLIssue) {
@@ -245,8 +247,18 @@ public final class XMLStreamReader {
     // stable key for the reader's lifetime: a direct-mapped cache turns it
     // into a token without hashing strings.
     private var names: [NameInfo] = [NameInfo(prefix: nil, local: "", full: "")]
-    private var slotKeys = [UnsafeRawPointer?](repeating: nil, count: 1024)
-    private var slotTokens = [Int](repeating: 0, count: 1024)
+    // Fixed-size tables behind `let` pointers: no exclusivity checks on the
+    // hot path (a `var` array property costs a dynamic check per access).
+    private let slotKeys: UnsafeMutablePointer<UnsafeRawPointer?> = {
+        let p = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: 1024)
+        p.initialize(repeating: nil, count: 1024)
+        return p
+    }()
+    private let slotTokens: UnsafeMutablePointer<Int> = {
+        let p = UnsafeMutablePointer<Int>.allocate(capacity: 1024)
+        p.initialize(repeating: 0, count: 1024)
+        return p
+    }()
     private var overflow: [UnsafeRawPointer: Int] = [:]
 
     @inline(__always)
@@ -330,32 +342,39 @@ public final class XMLStreamReader {
     public func readElementText(limit: Int) -> String {
         guard kind == .element, !isEmptyElement else { return "" }
         let d = depth
-        textBuffer.removeAll(keepingCapacity: true)
+        // Work on a local buffer (borrowed from the reader to keep its
+        // capacity): appends to a stored property pay an access check each.
+        var buffer = textBuffer
+        textBuffer = []
+        buffer.removeAll(keepingCapacity: true)
+        let textType = Int32(XML_READER_TYPE_TEXT.rawValue), cdataType = Int32(XML_READER_TYPE_CDATA.rawValue)
+        let ws = Int32(XML_READER_TYPE_WHITESPACE.rawValue), sws = Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue)
+        let endType = Int32(XML_READER_TYPE_END_ELEMENT.rawValue)
         while read() {
             let t = xmlTextReaderNodeType(reader)
-            if t == Int32(XML_READER_TYPE_END_ELEMENT.rawValue) {
+            if t == endType {
                 if depth == d { break }
                 continue
             }
-            if t == Int32(XML_READER_TYPE_TEXT.rawValue) || t == Int32(XML_READER_TYPE_CDATA.rawValue)
-                || t == Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue)
-                || t == Int32(XML_READER_TYPE_WHITESPACE.rawValue)
-            {
-                if textBuffer.count < limit, let p = xmlTextReaderConstValue(reader) {
-                    let n = min(Int(xmlStrlen(p)), limit - textBuffer.count)
-                    textBuffer.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+            if t == textType || t == cdataType || t == sws || t == ws {
+                if buffer.count < limit, let p = xmlTextReaderConstValue(reader) {
+                    let n = min(Int(xmlStrlen(p)), limit - buffer.count)
+                    buffer.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
                 }
             }
         }
-        if textBuffer.count >= limit {
+        if buffer.count >= limit {
             // Do not cut a character in two.
-            var end = textBuffer.count
-            while end > 0 && textBuffer[end - 1] & 0xC0 == 0x80 { end -= 1 }
-            if end > 0 && textBuffer[end - 1] >= 0xC0 { end -= 1 }
-            textBuffer.removeSubrange(end...)
+            var end = buffer.count
+            while end > 0 && buffer[end - 1] & 0xC0 == 0x80 { end -= 1 }
+            if end > 0 && buffer[end - 1] >= 0xC0 { end -= 1 }
+            buffer.removeSubrange(end...)
         }
-        return String(decoding: textBuffer, as: UTF8.self)
+        let text = String(decoding: buffer, as: UTF8.self)
+        textBuffer = buffer
+        return text
     }
+
 }
 
 /// Feeds libxml2's input callback: pulls from the caller, through the

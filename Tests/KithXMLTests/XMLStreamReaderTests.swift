@@ -35,6 +35,21 @@ struct XMLStreamReaderTests {
         #expect(!r.stoppedOnError)
     }
 
+    @Test func ignoringBlankNodesKeepsWhitespaceContent() throws {
+        let xml = "<a>\n  <b> </b>\n  <c>\n</c>\n  <d>x</d>\n</a>"
+        let r = try XMLStreamReader(bytes: Array(xml.utf8), options: XMLReaderOptions(ignoreBlankNodes: true))
+        var texts: [String: String] = [:]
+        var whitespaceNodes = 0
+        while r.read() {
+            if r.kind == .whitespace { whitespaceNodes += 1 }
+            guard r.kind == .element, r.depth == 1 else { continue }
+            let n = r.localName
+            texts[n] = r.readElementText()
+        }
+        #expect(texts == ["b": " ", "c": "\n", "d": "x"])
+        #expect(whitespaceNodes == 0)
+    }
+
     @Test func splitCDATAIsJoined() throws {
         let xml = "<a><b><![CDATA[x ]]]]><![CDATA[> y]]></b></a>"
         let r = try XMLStreamReader(bytes: Array(xml.utf8))
