@@ -1,7 +1,7 @@
 // Throughput benchmarks for Kith's hot paths, run in release mode:
 //
 //   swift run -c release kith-bench jsonl [COUNT]
-//   swift run -c release kith-bench wxr FILE [threads=1]
+//   swift run -c release kith-bench wxr FILE [threads=2]
 //
 // Prints MB/s and records/s for the hand-written JSON Lines writer and reader
 // beside Foundation's JSONEncoder/JSONDecoder on the same records, and the
@@ -162,7 +162,7 @@ case "wxr":
         FileHandle.standardError.write(Data("usage: kith-bench wxr FILE\n".utf8))
         exit(2)
     }
-    // Further arguments are plugin options, e.g. threads=1.
+    // Further arguments are plugin options, e.g. threads=2.
     var options = PluginOptions()
     for kv in args.dropFirst(2) {
         let parts = kv.split(separator: "=", maxSplits: 1).map(String.init)

@@ -221,8 +221,8 @@ struct WXRTests {
             n += 1
         }
         let bytes = Array(Blog.wxr(items).utf8)
-        let threaded = ImporterConformance.run(wxr, bytes: bytes, fileName: "big.xml")
-        let single = ImporterConformance.run(wxr, bytes: bytes, fileName: "big.xml", options: PluginOptions(["threads": "1"]))
+        let threaded = ImporterConformance.run(wxr, bytes: bytes, fileName: "big.xml", options: PluginOptions(["threads": "2"]))
+        let single = ImporterConformance.run(wxr, bytes: bytes, fileName: "big.xml")
         #expect(threaded.thrown == nil)
         #expect(threaded.summary == single.summary)
         #expect(threaded.events == single.events)
@@ -231,7 +231,7 @@ struct WXRTests {
         struct Stop: Error {}
         var seen = 0
         #expect(throws: Stop.self) {
-            _ = try wxr.importRecords(from: .bytes(bytes, name: "big.xml"), options: PluginOptions()) { _ in
+            _ = try wxr.importRecords(from: .bytes(bytes, name: "big.xml"), options: PluginOptions(["threads": "2"])) { _ in
                 seen += 1
                 if seen == 1000 { throw Stop() }
             }
