@@ -48,6 +48,9 @@ public struct HTMLBlogPlugin: Importer {
         guard looksHTML else {
             return ["html", "htm"].contains(probe.fileExtension) && probe.head.isEmpty ? .byExtension() : .no("not HTML")
         }
+        // HTML that does not start the file (a mail with an HTML part, a
+        // CSV cell) is only a weak hint: other formats should win.
+        guard trimmed.hasPrefix("<") else { return Detection(confidence: 20, reason: "HTML inside another format") }
         if trimmed.hasPrefix("<?xml"), text.contains("<rss") || text.contains("<feed") { return .no("an XML feed, not a page") }
         for marker in ["h-entry", "hentry", "h-card", "vcard", "comment-author", "commentlist", "comment-list", "application/ld+json", "id=\"comments\"", "blogposting"]
         where text.contains(marker) {

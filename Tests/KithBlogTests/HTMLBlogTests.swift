@@ -199,6 +199,7 @@ struct HTMLBlogTests {
         #expect(c(page("<p>hello</p>")) == 60)
         #expect(c(Blog.wxr("")) == 0)
         #expect(c("just text") == 0)
+        #expect(c("From: a@example.org\nContent-Type: text/html\n\n<html><body>x</body></html>") == 20, "HTML in a mail is a weak hint")
         let folder = FormatProbe(fileName: "saved", head: [], isDirectory: true, directoryEntries: ["a.html", "a_files", "b.htm"])
         #expect(html.detect(folder).confidence == 50)
         let mixed = FormatProbe(fileName: "exports", head: [], isDirectory: true, directoryEntries: ["a.html", "contacts.vcf"])
