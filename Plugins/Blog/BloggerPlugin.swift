@@ -90,6 +90,9 @@ final class BloggerRun {
     private var skipped: [String: Int] = [:]
     private var firstSkippedLine: Int?
     private var authorsByEntry: [String: Participant] = [:]
+    /// Post and page tags by their web address, for comments that name
+    /// their post only by URL.
+    private var tagsByURL: [String: String] = [:]
 
     init(reader: XMLStreamReader, context: BlogImport) {
         self.reader = reader
@@ -296,7 +299,7 @@ final class BloggerRun {
         if kind == "comment" {
             let prefix = BloggerRun.blogPrefix(tag)
             var postTag = e.bloggerParent ?? e.inReplyToRef
-            if postTag == nil, let href = e.inReplyToHref { postTag = href }
+            if postTag == nil, let href = e.inReplyToHref { postTag = tagsByURL[href] ?? href }
             var parentTag: String?
             if let r = e.bloggerInReplyTo, !r.isEmpty {
                 parentTag = r.hasPrefix("tag:") ? r : prefix.map { $0 + ".post-" + r }
@@ -318,6 +321,7 @@ final class BloggerRun {
             }
         } else {
             x.threadId = id
+            if let u = x.url { tagsByURL[u] = tag }
         }
         x.sources = [context.provenance(locator, recordId: tag)]
         try context.accept(x)

@@ -69,6 +69,23 @@ struct BloggerTests {
         #expect(confidence(Blog.wxr("")) == 0)
     }
 
+    @Test func commentNamingItsPostOnlyByURL() throws {
+        let text = """
+            <feed xmlns='http://www.w3.org/2005/Atom' xmlns:thr='http://purl.org/syndication/thread/1.0'>
+            <entry><id>tag:blogger.com,1999:blog-1.post-10</id>
+            <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#post'/>
+            <link rel='alternate' href='https://b.example/p.html'/><author><name>Owner Example</name></author></entry>
+            <entry><id>tag:blogger.com,1999:blog-1.post-11</id>
+            <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#comment'/>
+            <thr:in-reply-to href='https://b.example/p.html'/><author><name>Guest Example</name></author><content>Hi</content></entry>
+            </feed>
+            """
+        let o = Blog.run(blogger, text, name: "feed.atom")
+        try #require(o.interactions.count == 2)
+        #expect(o.interactions[1].parentId == o.interactions[0].id)
+        #expect(o.interactions[1].participants.last?.name == "Owner Example")
+    }
+
     @Test func entryWithoutIdIsRejected() throws {
         let text = """
             <feed xmlns='http://www.w3.org/2005/Atom' xmlns:blogger='http://schemas.google.com/blogger/2018'>
