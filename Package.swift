@@ -26,6 +26,9 @@ let package = Package(
         .target(name: "KithModel"),
         .target(name: "KithPlugin", dependencies: ["KithModel"]),
         .target(name: "KithTestSupport", dependencies: ["KithModel", "KithPlugin"]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "KithXML", dependencies: ["CLibXML2"]),
 
         // MARK: Matching and merging
         // Google's libphonenumber (apt libphonenumber-dev) behind a C face.
@@ -52,6 +55,7 @@ let package = Package(
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
         .target(name: "KithVCard", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/VCard"),
         .target(name: "KithCSV", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/CSV"),
+        .target(name: "KithBlog", dependencies: ["KithModel", "KithPlugin", "KithXML"], path: "Plugins/Blog"),
 
         // MARK: External plugins (kith-plugin-* executables)
         .target(name: "KithExternal", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
@@ -59,7 +63,7 @@ let package = Package(
         // MARK: Umbrella and CLI
         .target(
             name: "Kith",
-            dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard", "KithCSV", "KithExternal", "KithPipeline", "KithStore"]),
+            dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard", "KithCSV", "KithBlog", "KithExternal", "KithPipeline", "KithStore"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -68,7 +72,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "InProcessPluginExample", dependencies: ["Kith"], path: "Examples/InProcessPlugin"),
-        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithVCard", "KithCSV"], path: "Benchmarks/KithBenchmarks"),
+        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithVCard", "KithCSV", "KithBlog"], path: "Benchmarks/KithBenchmarks"),
 
         // MARK: Tests
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
@@ -84,6 +88,8 @@ let package = Package(
             dependencies: ["KithCLI", "InProcessPluginExample", "Kith", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "KithCSVTests", dependencies: ["KithCSV", "KithTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KithXMLTests", dependencies: ["KithXML"]),
+        .testTarget(name: "KithBlogTests", dependencies: ["KithBlog", "KithXML", "KithTestSupport"]),
         .testTarget(name: "KithStoreTests", dependencies: ["KithStore", "KithModel", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -6,6 +6,7 @@ public import KithJSON
 @_exported public import KithExternal
 public import KithVCard
 public import KithCSV
+import KithBlog
 
 extension PluginRegistry {
     /// A registry holding every built-in format plugin.
@@ -15,6 +16,9 @@ extension PluginRegistry {
         r.register(VCardPlugin())
         r.register(JCardPlugin())
         r.register(CSVPlugin())
+        r.register(WXRPlugin())
+        r.register(BloggerPlugin())
+        r.register(HTMLBlogPlugin())
         return r
     }
 }
