@@ -26,9 +26,10 @@ let package = Package(
 
         // MARK: Format plugins
         .target(name: "KithJSON", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/JSON"),
+        .target(name: "KithMail", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/Mail"),
 
         // MARK: Umbrella and CLI
-        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
+        .target(name: "Kith", dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithMail"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -36,13 +37,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON"], path: "Benchmarks/KithBenchmarks"),
+        .executableTarget(
+            name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithMail"], path: "Benchmarks/KithBenchmarks"),
 
         // MARK: Tests
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
         .testTarget(name: "KithPluginTests", dependencies: ["KithPlugin", "KithTestSupport"]),
         .testTarget(name: "KithJSONTests", dependencies: ["KithJSON", "KithTestSupport"]),
         .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "Kith"]),
+        .testTarget(
+            name: "KithMailTests", dependencies: ["KithMail", "KithTestSupport", "Kith"], resources: [.copy("Fixtures")]),
     ]
 )
 

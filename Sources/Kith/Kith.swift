@@ -3,12 +3,14 @@
 @_exported public import KithModel
 @_exported public import KithPlugin
 public import KithJSON
+public import KithMail
 
 extension PluginRegistry {
     /// A registry holding every built-in format plugin.
     public static var standard: PluginRegistry {
         var r = PluginRegistry()
         r.register(JSONLPlugin())
+        r.register(MailPlugin())
         return r
     }
 }
