@@ -1,6 +1,7 @@
 // Throughput benchmarks for Kith's hot paths, run in release mode:
 //
 //   swift run -c release kith-bench jsonl [COUNT]
+//   swift run -c release kith-bench mail FILE [TRUTH.tsv]
 //
 // Prints MB/s and records/s for the hand-written JSON Lines writer and reader
 // beside Foundation's JSONEncoder/JSONDecoder on the same records, and the
@@ -8,6 +9,7 @@
 import Foundation
 import Kith
 import KithJSON
+import KithMail
 
 #if canImport(Glibc)
     import Glibc
@@ -25,6 +27,16 @@ func peakRSSMegabytes() -> Double {
     #else
         return Double(usage.ru_maxrss) / 1024 / 1024
     #endif
+}
+
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+        getrusage(RUSAGE_SELF, &usage)
+    #endif
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 func time(_ body: () throws -> Void) rethrows -> Double {
@@ -120,13 +132,74 @@ func benchJSONL(count: Int, kithOnly: Bool = false) throws {
     print(String(format: "peak memory %.0f MB", peakRSSMegabytes()))
 }
 
+/// Reads an mbox through the Mail plugin, as `kith convert` does, and checks
+/// sender, date and subject against gen_mbox.py's truth file (read line by
+/// line beside the import, so memory stays flat).
+func benchMail(path: String, truthPath: String?) throws {
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    let truth = truthPath.flatMap { FileManager.default.fileExists(atPath: $0) ? try? ByteStream(path: $0) : nil }
+    _ = truth?.readLine()  // header
+    var messages = 0, contacts = 0, checked = 0
+    var bad = (from: 0, date: 0, subject: 0)
+    var shown = 0
+    func collapse(_ s: String) -> String {
+        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+    // Timed: the import alone.
+    var summary = ImportSummary()
+    let seconds = try time {
+        summary = try MailPlugin().importRecords(from: .file(path), options: PluginOptions()) { event in
+            switch event {
+            case .interaction: messages += 1
+            case .contact: contacts += 1
+            case .diagnostic: break
+            }
+        }
+    }
+    let peak = peakRSSMegabytes()
+    let cpu = cpuSeconds()
+    // Untimed: the same import again, compared with the truth.
+    if let truth {
+        _ = try MailPlugin().importRecords(from: .file(path), options: PluginOptions()) { event in
+            guard case .interaction(let i) = event, let row = truth.readLine() else { return }
+            let cols = String(decoding: row, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
+            guard cols.count >= 5 else { return }
+            checked += 1
+            let from = i.participants.first { $0.role == .from }?.email?.lowercased() ?? ""
+            let date = i.timestamp?.isoString ?? ""
+            let subject = collapse(i.subject ?? "")
+            var wrong: [String] = []
+            if from != cols[2] { bad.from += 1; wrong.append("from") }
+            if date != cols[3] { bad.date += 1; wrong.append("date \(date) vs \(cols[3])") }
+            if subject != collapse(String(cols[4])) { bad.subject += 1; wrong.append("subject") }
+            if !wrong.isEmpty && shown < 5 {
+                shown += 1
+                print("mismatch at message \(cols[0]): \(wrong.joined(separator: ", "))")
+            }
+        }
+    }
+    print("Mail plugin on \(path): \(summary.recordsRead) messages read, \(messages) interactions, \(contacts) contacts")
+    line("kith mail import", bytes: size, records: summary.recordsRead, seconds: seconds)
+    print(String(format: "cpu %.3f s (user+sys, whole process so far)", cpu))
+    if truth != nil {
+        print("truth: \(checked) checked; mismatches from=\(bad.from) date=\(bad.date) subject=\(bad.subject)")
+    }
+    print(String(format: "peak memory %.0f MB (import alone)", peak))
+}
+
 let args = CommandLine.arguments.dropFirst()
 let which = args.first ?? "jsonl"
 let count = args.dropFirst().first.flatMap { Int($0) } ?? 200_000
 switch which {
 case "jsonl": try benchJSONL(count: count)
 case "jsonl-kith": try benchJSONL(count: count, kithOnly: true)  // for profiling
+case "mail":
+    guard let path = args.dropFirst().first else {
+        FileHandle.standardError.write(Data("usage: kith-bench mail FILE [TRUTH.tsv]\n".utf8))
+        exit(2)
+    }
+    try benchMail(path: path, truthPath: args.dropFirst(2).first ?? path + ".truth.tsv")
 default:
-    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | mail FILE [TRUTH.tsv]\n".utf8))
     exit(2)
 }

@@ -322,8 +322,7 @@ enum AddressParser {
         if atWords.isEmpty {
             if words.isEmpty { return [] }
             if words.count == 1 {
-                let local = String(decoding: words[0].text, as: UTF8.self)
-                var m = finish(name: commentName, address: local)
+                var m = finish(name: commentName, address: words[0].text)
                 m.domainless = true
                 return [m]
             }
@@ -338,7 +337,7 @@ enum AddressParser {
                 var name = pendingName.isEmpty
                     ? nil : phraseText(b, pendingName[...], messageCharset: messageCharset)
                 if name == nil && atWords.count == 1 { name = commentName }
-                var m = finish(name: name, address: cleanAddress(String(decoding: word.text, as: UTF8.self)))
+                var m = finish(name: name, address: word.text)
                 m.rewrittenAt = rewrittenAt
                 out.append(m)
                 pendingName = []
@@ -353,24 +352,36 @@ enum AddressParser {
         t.count == 2 && t[0] | 0x20 == 0x61 && t[1] | 0x20 == 0x74
     }
 
-    private static func finish(name: String?, address: String) -> MailAddress {
+    private static func finish(name: String?, address: [UInt8]) -> MailAddress {
         let a = cleanAddress(address)
         var n = name
-        if let x = n, x.isEmpty || x.caseInsensitiveEquals(a) || x.caseInsensitiveEquals("<" + a + ">") { n = nil }
+        if let x = n {
+            let xc = x.utf8.count
+            if xc == 0 || (xc == a.utf8.count && x.caseInsensitiveEquals(a))
+                || (xc == a.utf8.count + 2 && x.caseInsensitiveEquals("<" + a + ">"))
+            {
+                n = nil
+            }
+        }
         return MailAddress(name: n, address: a.isEmpty ? nil : a)
     }
 
-    private static func cleanAddress(_ s: String) -> String {
-        var a = Substring(s)
-        if a.count > 7, a.prefix(7).lowercased() == "mailto:" { a = a.dropFirst(7) }
-        while let l = a.last, l == "." || l == "," || l == ";" { a = a.dropLast() }
-        while let f = a.first, f == "." || f == "'" { a = a.dropFirst() }
-        if a.last == "'" { a = a.dropLast() }
-        return String(a)
+    /// Drops `mailto:`, trailing punctuation and stray quotes, on bytes.
+    private static func cleanAddress(_ b: [UInt8]) -> String {
+        var s = 0
+        var e = b.count
+        if e > 7, b[0] | 0x20 == 0x6D, b[1] | 0x20 == 0x61, b[2] | 0x20 == 0x69, b[3] | 0x20 == 0x6C, b[4] | 0x20 == 0x74,
+            b[5] | 0x20 == 0x6F, b[6] == 0x3A
+        {
+            s = 7
+        }
+        while e > s, b[e - 1] == 0x2E || b[e - 1] == 0x2C || b[e - 1] == 0x3B || b[e - 1] == 0x27 { e -= 1 }
+        while s < e, b[s] == 0x27 { s += 1 }
+        return b.withUnsafeBufferPointer { Charset.headerText(UnsafeBufferPointer(rebasing: $0[s..<e]), messageCharset: nil) }
     }
 
-    /// Address tokens as text: comments and whitespace dropped.
-    private static func addressText(_ b: UnsafeBufferPointer<UInt8>, _ tokens: ArraySlice<Token>) -> String {
+    /// Address tokens as bytes: comments and whitespace dropped.
+    private static func addressText(_ b: UnsafeBufferPointer<UInt8>, _ tokens: ArraySlice<Token>) -> [UInt8] {
         var out: [UInt8] = []
         for t in tokens {
             switch t.kind {
@@ -382,7 +393,7 @@ enum AddressParser {
             default: out += b[t.start..<t.end]
             }
         }
-        return Charset.headerText(out, messageCharset: nil)
+        return out
     }
 
     /// A display name: atoms and quoted strings joined with single spaces,
@@ -419,16 +430,62 @@ enum AddressParser {
         return cleanName(EncodedWords.decode(out, messageCharset: messageCharset))
     }
 
+    /// Whitespace collapsed and trimmed, one pair of enclosing quotes
+    /// (`'Anna Vogt'`, `"Anna Vogt"`) removed; nil when nothing is left.
     static func cleanName(_ s: String) -> String? {
-        var parts: [Substring] = []
-        for p in s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }) { parts.append(p) }
-        var n = parts.joined(separator: " ")[...]
-        while n.count >= 2, let f = n.first, let l = n.last, (f == "'" && l == "'") || (f == "\"" && l == "\"") {
-            n = n.dropFirst().dropLast()
+        if isClean(s) { return s.isEmpty ? nil : s }
+        var scalars = String.UnicodeScalarView()
+        var space = false
+        var changed = false
+        for u in s.unicodeScalars {
+            if u == " " || u == "\t" || u == "\r" || u == "\n" {
+                if !space { changed = changed || u != " " }
+                else { changed = true }
+                space = true
+                continue
+            }
+            if space {
+                if scalars.isEmpty { changed = true } else { scalars.append(" ") }
+                space = false
+            }
+            scalars.append(u)
         }
-        let t = n.trimmingCharacters(in: .whitespaces)
-        return t.isEmpty ? nil : t
+        if space { changed = true }
+        while let f = scalars.first, let l = scalars.last, scalars.count >= 2, (f == "'" && l == "'") || (f == "\"" && l == "\"") {
+            scalars.removeFirst()
+            scalars.removeLast()
+            changed = true
+            while scalars.first == " " { scalars.removeFirst() }
+            while scalars.last == " " { scalars.removeLast() }
+        }
+        if scalars.isEmpty { return nil }
+        return changed ? String(scalars) : s
     }
+}
+
+/// True when `s` has whitespace to collapse or trim (tabs, line breaks,
+/// double, leading or trailing spaces); checked on bytes.
+func hasLooseWhitespace(_ s: String) -> Bool {
+    var prevSpace = true
+    for c in s.utf8 {
+        if c == 0x20 {
+            if prevSpace { return true }
+            prevSpace = true
+        } else if c == 0x09 || c == 0x0A || c == 0x0D {
+            return true
+        } else {
+            prevSpace = false
+        }
+    }
+    return prevSpace && !s.isEmpty
+}
+
+/// True when `s` needs no cleaning as a name: no loose whitespace and no
+/// enclosing quotes.
+func isClean(_ s: String) -> Bool {
+    if hasLooseWhitespace(s) { return false }
+    guard let f = s.utf8.first, let l = s.utf8.last else { return true }
+    return !((f == 0x22 || f == 0x27) && l == f && s.utf8.count >= 2)
 }
 
 extension String {

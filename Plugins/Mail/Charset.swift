@@ -17,9 +17,47 @@ enum Charset: Hashable, Sendable {
     /// Windows-1252/UTF-8 (what senders really meant, as browsers do), GB2312
     /// read as its superset GB18030. nil for a label nobody knows.
     static func named(_ label: some StringProtocol) -> Charset? {
-        var name = label.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "\"' \t"))
-        if let star = name.firstIndex(of: "*") { name = String(name[..<star]) }
-        name = name.replacingOccurrences(of: "_", with: "-")
+        let bytes = Array(label.utf8)
+        return bytes.withUnsafeBufferPointer { named(bytes: $0) }
+    }
+
+    /// See ``named(_:)``; the label as bytes (the hot path: no String work
+    /// for the common labels).
+    static func named(bytes raw: UnsafeBufferPointer<UInt8>) -> Charset? {
+        var s = 0
+        var e = raw.count
+        while s < e, raw[s] == 0x22 || raw[s] == 0x27 || raw[s] == 0x20 || raw[s] == 0x09 { s += 1 }
+        while e > s, raw[e - 1] == 0x22 || raw[e - 1] == 0x27 || raw[e - 1] == 0x20 || raw[e - 1] == 0x09 { e -= 1 }
+        @inline(__always) func isLabel(_ l: [UInt8]) -> Bool {
+            guard e - s == l.count else { return false }
+            for k in 0..<l.count {
+                var c = raw[s + k]
+                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+                if c == 0x5F { c = 0x2D }
+                if c != l[k] { return false }
+            }
+            return true
+        }
+        if isLabel(utf8Label) || isLabel(asciiLabel) || isLabel(utf8Short) { return .utf8 }
+        if isLabel(latin1Label) || isLabel(cp1252Label) { return .windows1252 }
+        var lower = [UInt8]()
+        lower.reserveCapacity(e - s)
+        for i in s..<e {
+            let c = raw[i]
+            if c == 0x2A { break }  // RFC 2231 language suffix
+            lower.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : (c == 0x5F ? 0x2D : c))
+        }
+        return slowNamed(String(decoding: lower, as: UTF8.self))
+    }
+
+    private static let utf8Label = Array("utf-8".utf8)
+    private static let utf8Short = Array("utf8".utf8)
+    private static let asciiLabel = Array("us-ascii".utf8)
+    private static let latin1Label = Array("iso-8859-1".utf8)
+    private static let cp1252Label = Array("windows-1252".utf8)
+
+    private static func slowNamed(_ label: String) -> Charset? {
+        let name = label
         switch name {
         case "utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8", "us-ascii", "ascii", "ansi-x3.4-1968", "us", "7bit", "":
             return .utf8
@@ -30,8 +68,8 @@ enum Charset: Hashable, Sendable {
         }
         if let raw = foundationEncodings[name] { return .foundation(raw) }
         // "iso8859-2" and "iso_8859-2" spellings.
-        if name.hasPrefix("iso8859-") { return named("iso-8859-" + name.dropFirst(8)) }
-        if name.hasPrefix("cp125"), let d = name.last, d.isNumber { return named("windows-125\(d)") }
+        if name.hasPrefix("iso8859-") { return slowNamed("iso-8859-" + name.dropFirst(8)) }
+        if name.hasPrefix("cp125"), let d = name.last, d.isNumber { return slowNamed("windows-125\(d)") }
         return nil
     }
 
@@ -84,6 +122,10 @@ enum Charset: Hashable, Sendable {
     /// Decodes `bytes` declared as this charset, falling back to UTF-8 and
     /// then Windows-1252 when the declaration was wrong. Never fails.
     func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // 7-bit charsets (ISO-2022-JP, UTF-7, HZ) look like ASCII.
+        if case .foundation = self, bytes.contains(where: { $0 == 0x1B || $0 == 0x2B || $0 == 0x7E }) {
+            if let s = decodeStrict(bytes) { return s }
+        }
         if let s = Charset.asciiFast(bytes) { return s }
         if let s = decodeStrict(bytes) { return s }
         if self != .utf8, let s = Charset.validUTF8(bytes) { return s }

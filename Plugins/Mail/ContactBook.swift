@@ -7,7 +7,7 @@ import KithModel
 /// Memory grows with the number of distinct addresses, not of messages; the
 /// contacts are emitted once, at the end of the input.
 struct ContactBook {
-    struct Entry {
+    final class Entry {
         var address: String?
         var key: String
         var names: [(name: String, count: Int)] = []
@@ -19,34 +19,43 @@ struct ContactBook {
         var lastMessage = 0
         var sent = 0
         var isOwner = false
+
+        init(address: String?, key: String, first: Locator, role: AddressRole? = nil) {
+            self.address = address
+            self.key = key
+            self.first = first
+            self.role = role
+        }
     }
 
-    private var index: [String: Int] = [:]
+    private var index: [UInt64: Int] = [:]
     private(set) var entries: [Entry] = []
 
     /// Notes `address` (with `name`, if any) in message `record`.
     mutating func add(address: String, name: String?, at locator: Locator, asSender: Bool, role: AddressRole?) {
-        let key = address.lowercased()
+        let h = Self.foldedHash(address)
         let i: Int
-        if let k = index[key] {
+        if let k = index[h], entries[k].key.utf8.count == address.utf8.count {
             i = k
         } else {
+            let key = address.lowercased()
             i = entries.count
-            index[key] = i
+            index[h] = i
             entries.append(Entry(address: address, key: key, first: locator, role: role ?? AddressRole.classify(address: key)))
         }
-        if let role, entries[i].role != .mailingList { entries[i].role = role }
-        if let r = locator.record, entries[i].lastMessage != r {
-            entries[i].lastMessage = r
-            entries[i].messages += 1
+        let entry = entries[i]
+        if let role, entry.role != .mailingList { entry.role = role }
+        if let r = locator.record, entry.lastMessage != r {
+            entry.lastMessage = r
+            entry.messages += 1
         }
-        if asSender { entries[i].sent += 1 }
+        if asSender { entry.sent += 1 }
         // A name that is itself an address says nothing about the person.
-        if let name, !name.contains("@") {
-            if let n = entries[i].names.firstIndex(where: { $0.name == name }) {
-                entries[i].names[n].count += 1
-            } else if entries[i].names.count < 50 {
-                entries[i].names.append((name, 1))
+        if let name, !name.utf8.contains(0x40) {
+            if let n = entry.names.firstIndex(where: { $0.name == name }) {
+                entry.names[n].count += 1
+            } else if entry.names.count < 50 {
+                entry.names.append((name, 1))
             }
         }
     }
@@ -54,25 +63,40 @@ struct ContactBook {
     /// Marks a mailing list, by its posting address when known, else by its id.
     mutating func addList(id: String, name: String?, postAddress: String?, at locator: Locator) {
         let key = postAddress?.lowercased() ?? "list:" + id.lowercased()
+        let h = Self.foldedHash(key)
         let i: Int
-        if let k = index[key] {
+        if let k = index[h] {
             i = k
         } else {
             i = entries.count
-            index[key] = i
+            index[h] = i
             entries.append(Entry(address: postAddress, key: key, first: locator))
         }
-        entries[i].role = .mailingList
-        entries[i].listID = id
-        if let name, entries[i].listName == nil { entries[i].listName = name }
-        if let r = locator.record, entries[i].lastMessage != r {
-            entries[i].lastMessage = r
-            entries[i].messages += 1
+        let entry = entries[i]
+        entry.role = .mailingList
+        entry.listID = id
+        if let name, entry.listName == nil { entry.listName = name }
+        if let r = locator.record, entry.lastMessage != r {
+            entry.lastMessage = r
+            entry.messages += 1
         }
     }
 
     mutating func markOwner(_ key: String) {
-        if let i = index[key] { entries[i].isOwner = true }
+        if let i = index[Self.foldedHash(key)] { entries[i].isOwner = true }
+    }
+
+    /// FNV-1a over the address with ASCII letters folded to lower case, so
+    /// that lookups need no lower-cased copy. 64 bits: a collision among
+    /// the addresses of one archive is not a practical concern.
+    static func foldedHash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for var b in s.utf8 {
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            h ^= UInt64(b)
+            h &*= 0x100_0000_01b3
+        }
+        return h
     }
 
     /// The contacts, in first-seen order.

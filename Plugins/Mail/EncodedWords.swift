@@ -18,6 +18,7 @@ enum EncodedWords {
         var encLabel: [UInt8] = []
         var encBytes: [UInt8] = []
         var hasEnc = false
+        var wordStarts: [Int] = []
         var lit: [UInt8] = Array(bytes[0..<first])
         var afterWord = false
         var i = first
@@ -25,9 +26,19 @@ enum EncodedWords {
 
         func flushEnc() {
             guard hasEnc else { return }
-            let cs = Charset.named(String(decoding: encLabel, as: UTF8.self)) ?? .utf8
-            out += cs.decode(encBytes)
+            let cs = encLabel.withUnsafeBufferPointer { Charset.named(bytes: $0) } ?? .utf8
+            if wordStarts.count > 1, encBytes.withUnsafeBufferPointer({ cs.decodeStrict($0) }) == nil {
+                // Some decoders (ISO-2022-JP) refuse words that are each
+                // valid but not joined: decode them one by one.
+                for (k, s) in wordStarts.enumerated() {
+                    let e = k + 1 < wordStarts.count ? wordStarts[k + 1] : encBytes.count
+                    out += cs.decode(Array(encBytes[s..<e]))
+                }
+            } else {
+                out += cs.decode(encBytes)
+            }
             encBytes.removeAll(keepingCapacity: true)
+            wordStarts.removeAll(keepingCapacity: true)
             hasEnc = false
         }
         func flushLit() {
@@ -48,6 +59,7 @@ enum EncodedWords {
                 if hasEnc && label != encLabel { flushEnc() }
                 encLabel = label
                 hasEnc = true
+                wordStarts.append(encBytes.count)
                 let text = UnsafeBufferPointer(rebasing: bytes[w.text])
                 if w.base64 { appendBase64(text, to: &encBytes) } else { appendQ(text, to: &encBytes) }
                 afterWord = true
@@ -305,6 +317,36 @@ struct MIMEValue {
             }
         }
         parameters = params
+    }
+
+    /// Just the `charset` parameter of a Content-Type, read without building
+    /// the parameter table (the per-message hot path).
+    static func charset(in b: [UInt8]) -> Charset? {
+        let n = b.count
+        var i = 0
+        while i + 8 < n {
+            if b[i] | 0x20 == 0x63, b[i + 1] | 0x20 == 0x68, b[i + 2] | 0x20 == 0x61, b[i + 3] | 0x20 == 0x72,
+                b[i + 4] | 0x20 == 0x73, b[i + 5] | 0x20 == 0x65, b[i + 6] | 0x20 == 0x74,
+                i == 0 || b[i - 1] == 0x3B || b[i - 1] == 0x20 || b[i - 1] == 0x09
+            {
+                var j = i + 7
+                if j < n, b[j] == 0x2A { return MIMEValue(b).parameters["charset"].flatMap { Charset.named($0) } }
+                while j < n, b[j] == 0x20 || b[j] == 0x09 { j += 1 }
+                guard j < n, b[j] == 0x3D else { i += 1; continue }
+                j += 1
+                while j < n, b[j] == 0x20 || b[j] == 0x09 { j += 1 }
+                let s = j
+                if j < n, b[j] == 0x22 {
+                    j += 1
+                    while j < n, b[j] != 0x22 { j += 1 }
+                    return b.withUnsafeBufferPointer { Charset.named(bytes: UnsafeBufferPointer(rebasing: $0[(s + 1)..<j])) }
+                }
+                while j < n, b[j] != 0x3B, b[j] > 0x20 { j += 1 }
+                return b.withUnsafeBufferPointer { Charset.named(bytes: UnsafeBufferPointer(rebasing: $0[s..<j])) }
+            }
+            i += 1
+        }
+        return nil
     }
 
     init(_ bytes: [UInt8], messageCharset: Charset? = nil) {
