@@ -136,6 +136,8 @@ func benchJSONL(count: Int, kithOnly: Bool = false) throws {
 /// sender, date and subject against gen_mbox.py's truth file (read line by
 /// line beside the import, so memory stays flat).
 func benchMail(path: String, truthPath: String?) throws {
+    var options = PluginOptions()
+    if let t = ProcessInfo.processInfo.environment["KITH_THREADS"] { options["threads"] = t }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     let truth = truthPath.flatMap { FileManager.default.fileExists(atPath: $0) ? try? ByteStream(path: $0) : nil }
     _ = truth?.readLine()  // header
@@ -148,7 +150,7 @@ func benchMail(path: String, truthPath: String?) throws {
     // Timed: the import alone.
     var summary = ImportSummary()
     let seconds = try time {
-        summary = try MailPlugin().importRecords(from: .file(path), options: PluginOptions()) { event in
+        summary = try MailPlugin().importRecords(from: .file(path), options: options) { event in
             switch event {
             case .interaction: messages += 1
             case .contact: contacts += 1

@@ -10,6 +10,8 @@ import Foundation
 enum Charset: Hashable, Sendable {
     case utf8
     case windows1252
+    /// RFC 2152 (seen in old Outlook headers; Foundation on Linux lacks it).
+    case utf7
     case foundation(UInt)
 
     /// The charset a label names, after the usual repairs: RFC 2231
@@ -66,6 +68,7 @@ enum Charset: Hashable, Sendable {
             return .windows1252
         default: break
         }
+        if name == "utf-7" || name == "unicode-1-1-utf-7" || name == "x-unicode-2-0-utf-7" { return .utf7 }
         if let raw = foundationEncodings[name] { return .foundation(raw) }
         // "iso8859-2" and "iso_8859-2" spellings.
         if name.hasPrefix("iso8859-") { return slowNamed("iso-8859-" + name.dropFirst(8)) }
@@ -113,6 +116,7 @@ enum Charset: Hashable, Sendable {
         switch self {
         case .utf8: return Charset.validUTF8(bytes)
         case .windows1252: return Charset.decode1252(bytes)
+        case .utf7: return Charset.decodeUTF7(bytes)
         case .foundation(let raw):
             let data = Data(buffer: bytes)
             return String(data: data, encoding: String.Encoding(rawValue: raw))
@@ -123,8 +127,10 @@ enum Charset: Hashable, Sendable {
     /// then Windows-1252 when the declaration was wrong. Never fails.
     func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         // 7-bit charsets (ISO-2022-JP, UTF-7, HZ) look like ASCII.
-        if case .foundation = self, bytes.contains(where: { $0 == 0x1B || $0 == 0x2B || $0 == 0x7E }) {
-            if let s = decodeStrict(bytes) { return s }
+        switch self {
+        case .foundation, .utf7:
+            if bytes.contains(where: { $0 == 0x1B || $0 == 0x2B || $0 == 0x7E }), let s = decodeStrict(bytes) { return s }
+        default: break
         }
         if let s = Charset.asciiFast(bytes) { return s }
         if let s = decodeStrict(bytes) { return s }
@@ -172,6 +178,54 @@ enum Charset: Hashable, Sendable {
             }
         }
         return String(scalars)
+    }
+
+    /// UTF-7: `+` opens modified base64 of UTF-16BE, `-` (or any non-base64
+    /// byte) closes it, `+-` is a plus sign. nil on 8-bit input.
+    static func decodeUTF7(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var units: [UInt16] = []
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let c = bytes[i]
+            if c >= 0x80 { return nil }
+            if c != 0x2B {
+                units.append(UInt16(c))
+                i += 1
+                continue
+            }
+            i += 1
+            if i < n, bytes[i] == 0x2D {
+                units.append(0x2B)
+                i += 1
+                continue
+            }
+            var acc: UInt32 = 0
+            var bits = 0
+            while i < n {
+                let d = bytes[i]
+                let v: UInt32
+                switch d {
+                case 0x41...0x5A: v = UInt32(d - 0x41)
+                case 0x61...0x7A: v = UInt32(d - 0x61 + 26)
+                case 0x30...0x39: v = UInt32(d - 0x30 + 52)
+                case 0x2B: v = 62
+                case 0x2F: v = 63
+                default: v = 0xFF
+                }
+                if v == 0xFF { break }
+                acc = (acc << 6) | v
+                bits += 6
+                if bits >= 16 {
+                    bits -= 16
+                    units.append(UInt16(truncatingIfNeeded: acc >> UInt32(bits)))
+                    acc &= (1 << UInt32(bits)) - 1
+                }
+                i += 1
+            }
+            if i < n, bytes[i] == 0x2D { i += 1 }
+        }
+        return String(decoding: units, as: UTF16.self)
     }
 
     private static let cp1252High: [UInt32] = [

@@ -13,6 +13,8 @@ struct MailOptions {
     var contentLength = true
     /// Report messages with a repeated Message-ID once.
     var dedupe = true
+    /// Cores to parse headers on; 0 picks (up to 4).
+    var threads = 0
 
     init(_ o: PluginOptions) throws(PluginError) {
         if let v = o["me"] {
@@ -26,6 +28,10 @@ struct MailOptions {
         }
         mboxrd = o.flag("mboxrd")
         if let v = o["content-length"]?.lowercased() { contentLength = !(v == "ignore" || v == "no" || v == "off" || v == "false") }
+        if let v = o["threads"] {
+            guard let n = Int(v), n >= 0 else { throw PluginError(.badOption, "threads expects a number (0 picks)") }
+            threads = min(n, 64)
+        }
         if let v = o["dedupe"]?.lowercased() { dedupe = !(v == "no" || v == "off" || v == "false" || v == "0") }
     }
 }
@@ -71,7 +77,7 @@ final class MailImport {
         let splitter = MessageSplitter(
             stream, bodyCapture: options.snippet > 0 ? 64 * 1024 : 0, useContentLength: options.contentLength,
             singleMessage: singleMessage)
-        let maxBatch = options.snippet > 0 ? 32 : 256
+        let maxBatch = options.snippet > 0 ? 32 : 1024
         var batch: [RawMessage] = []
         batch.reserveCapacity(maxBatch)
         var batchBytes = 0

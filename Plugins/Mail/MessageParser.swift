@@ -47,7 +47,7 @@ enum MessageParser {
     /// Parses a batch, on every core when it is large enough; results in input order.
     static func parseAll(_ batch: [RawMessage], path: String?, maildir: MaildirInfo?, options: MailOptions) -> [ParsedMessage] {
         let n = batch.count
-        let workers = min(ProcessInfoCores.count, max(1, n / 32))
+        let workers = min(options.threads > 0 ? options.threads : ProcessInfoCores.count, max(1, n / 32))
         if workers <= 1 {
             return batch.map { parse($0, path: path, maildir: maildir, options: options) }
         }
