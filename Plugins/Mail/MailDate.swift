@@ -124,7 +124,10 @@ public struct MailDate: Hashable, Sendable {
                     if parts.count >= 3 { second = parts[2].0 }
                 }
             case 0x7A:
-                if !zoneSeen {
+                if hour == nil {
+                    // "8-Mar-2024": a dash before a number that precedes the time.
+                    numbers.append((number(b, w.start + 1, w.end), w.end - w.start - 1))
+                } else if !zoneSeen {
                     zoneSeen = true
                     offset = numericZone(b, w.start, w.end)
                 }
