@@ -14,56 +14,80 @@ enum EncodedWords {
         guard let first = firstEncodedWordStart(bytes) else {
             return Charset.headerText(bytes, messageCharset: messageCharset)
         }
-        var out = ""
-        var encLabel: [UInt8] = []
+        // Output is gathered as UTF-8 bytes and made a String once.
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 2)
+        var encLabel: Range<Int>?
         var encBytes: [UInt8] = []
-        var hasEnc = false
         var wordStarts: [Int] = []
-        var lit: [UInt8] = Array(bytes[0..<first])
+        var litStart = 0  // literal text is always the contiguous run bytes[litStart..<i]
         var afterWord = false
         var i = first
         let n = bytes.count
 
+        func appendText(_ s: String) { out.append(contentsOf: s.utf8) }
         func flushEnc() {
-            guard hasEnc else { return }
-            let cs = encLabel.withUnsafeBufferPointer { Charset.named(bytes: $0) } ?? .utf8
-            if wordStarts.count > 1, encBytes.withUnsafeBufferPointer({ cs.decodeStrict($0) }) == nil {
+            guard let label = encLabel else { return }
+            let cs = Charset.named(bytes: UnsafeBufferPointer(rebasing: bytes[label])) ?? .utf8
+            if cs == .utf8, !encBytes.contains(where: { $0 >= 0x80 }) {
+                out += encBytes
+            } else if wordStarts.count > 1, encBytes.withUnsafeBufferPointer({ cs.decodeStrict($0) }) == nil {
                 // Some decoders (ISO-2022-JP) refuse words that are each
                 // valid but not joined: decode them one by one.
                 for (k, s) in wordStarts.enumerated() {
                     let e = k + 1 < wordStarts.count ? wordStarts[k + 1] : encBytes.count
-                    out += cs.decode(Array(encBytes[s..<e]))
+                    appendText(cs.decode(Array(encBytes[s..<e])))
                 }
             } else {
-                out += cs.decode(encBytes)
+                appendText(cs.decode(encBytes))
             }
             encBytes.removeAll(keepingCapacity: true)
             wordStarts.removeAll(keepingCapacity: true)
-            hasEnc = false
+            encLabel = nil
         }
-        func flushLit() {
-            guard !lit.isEmpty else { return }
-            out += Charset.headerText(lit, messageCharset: messageCharset)
-            lit.removeAll(keepingCapacity: true)
+        func flushLit(_ end: Int) {
+            guard end > litStart else { return }
+            let run = UnsafeBufferPointer(rebasing: bytes[litStart..<end])
+            if run.contains(where: { $0 >= 0x80 }) {
+                appendText(Charset.headerText(run, messageCharset: messageCharset))
+            } else {
+                out.append(contentsOf: run)
+            }
+            litStart = end
+        }
+        func sameLabel(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            guard a.count == b.count else { return false }
+            var x = a.lowerBound
+            var y = b.lowerBound
+            while x < a.upperBound {
+                if bytes[x] | 0x20 != bytes[y] | 0x20 { return false }
+                x += 1
+                y += 1
+            }
+            return true
         }
 
         while i < n {
             if bytes[i] == 0x3D, i + 1 < n, bytes[i + 1] == 0x3F, let w = parseWord(bytes, at: i) {
-                if afterWord && lit.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-                    lit.removeAll(keepingCapacity: true)
-                } else {
-                    flushEnc()
-                    flushLit()
+                var onlySpace = afterWord
+                if onlySpace {
+                    for k in litStart..<i where !(bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0A || bytes[k] == 0x0D) {
+                        onlySpace = false
+                        break
+                    }
                 }
-                let label = Array(bytes[w.charset]).map { $0 | 0x20 }
-                if hasEnc && label != encLabel { flushEnc() }
-                encLabel = label
-                hasEnc = true
+                if !onlySpace {
+                    flushEnc()
+                    flushLit(i)
+                }
+                if let l = encLabel, !sameLabel(l, w.charset) { flushEnc() }
+                encLabel = w.charset
                 wordStarts.append(encBytes.count)
                 let text = UnsafeBufferPointer(rebasing: bytes[w.text])
                 if w.base64 { appendBase64(text, to: &encBytes) } else { appendQ(text, to: &encBytes) }
                 afterWord = true
                 i = w.end
+                litStart = i
                 continue
             }
             let b = bytes[i]
@@ -71,12 +95,11 @@ enum EncodedWords {
                 flushEnc()
                 afterWord = false
             }
-            lit.append(b)
             i += 1
         }
         flushEnc()
-        flushLit()
-        return out
+        flushLit(n)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// See ``decode(_:messageCharset:)-(UnsafeBufferPointer<UInt8>,_)``.
