@@ -101,9 +101,9 @@ enum AddressParser {
             if k + 1 < items.count, isBareWord(b, items[k]), startsWithOneWordAngle(b, items[k + 1]) {
                 item = tokens[items[k].startIndex..<items[k + 1].endIndex]
                 k += 1
-                out += mailboxes(b, item, commaName: true, messageCharset: messageCharset)
+                out += mailboxes(b, item, messageCharset: messageCharset)
             } else {
-                out += mailboxes(b, item, commaName: false, messageCharset: messageCharset)
+                out += mailboxes(b, item, messageCharset: messageCharset)
             }
             k += 1
         }
@@ -226,10 +226,13 @@ enum AddressParser {
     }
 
     private static func mailboxes(
-        _ b: UnsafeBufferPointer<UInt8>, _ item: ArraySlice<Token>, commaName: Bool, messageCharset: Charset?
+        _ b: UnsafeBufferPointer<UInt8>, _ whole: ArraySlice<Token>, messageCharset: Charset?
     ) -> [MailAddress] {
-        guard !item.isEmpty else { return [] }
-        if let open = item.firstIndex(where: { $0.kind == .special && b[$0.start] == 0x3C }) {
+        // Angle addresses one after another (missing commas) are read in a
+        // loop, not by recursion: a hostile header cannot exhaust the stack.
+        var out: [MailAddress] = []
+        var item = whole
+        while let open = item.firstIndex(where: { $0.kind == .special && b[$0.start] == 0x3C }) {
             var close = open + 1
             while close < item.endIndex, !(item[close].kind == .special && b[item[close].start] == 0x3E) { close += 1 }
             let nameTokens = item[item.startIndex..<open]
@@ -241,25 +244,24 @@ enum AddressParser {
             let address = addressText(b, addrTokens)
             var name = phraseText(b, nameTokens, messageCharset: messageCharset)
             var rest = close < item.endIndex ? item[(close + 1)...] : item[item.endIndex...]
-            // Trailing comments name the mailbox when nothing before did.
-            var trailing: [MailAddress] = []
-            if !rest.isEmpty {
-                let nonComment = rest.firstIndex { $0.kind != .comment }
-                if name == nil, let firstComment = rest.first, firstComment.kind == .comment {
-                    name = commentText(b, firstComment, messageCharset: messageCharset)
-                }
-                if let nc = nonComment {
-                    rest = rest[nc...]
-                    trailing = mailboxes(b, rest, commaName: false, messageCharset: messageCharset)
-                }
+            // A trailing comment names the mailbox when nothing before did.
+            if name == nil, let firstComment = rest.first, firstComment.kind == .comment {
+                name = commentText(b, firstComment, messageCharset: messageCharset)
             }
-            var out: [MailAddress] = []
-            if !address.isEmpty {
-                out.append(finish(name: name, address: address))
-            }
-            return out + trailing
+            if !address.isEmpty { out.append(finish(name: name, address: address)) }
+            guard let nc = rest.firstIndex(where: { $0.kind != .comment }) else { return out }
+            rest = rest[nc...]
+            item = rest
         }
+        guard !item.isEmpty else { return out }
+        return out + plainMailboxes(b, item, messageCharset: messageCharset)
+    }
 
+    /// Mailboxes without angle brackets: `addr`, `addr (Name)`, `a@x b@y`,
+    /// `Name addr`, `user at example.com`, a domain-less local name.
+    private static func plainMailboxes(
+        _ b: UnsafeBufferPointer<UInt8>, _ item: ArraySlice<Token>, messageCharset: Charset?
+    ) -> [MailAddress] {
         // No angle address: words separated by whitespace.
         var words: [(text: [UInt8], hasAt: Bool, tokens: Range<Int>)] = []
         var comments: [Token] = []
@@ -295,17 +297,20 @@ enum AddressParser {
         if !cur.isEmpty { words.append((cur, curAt, curStart..<last)) }
 
         // "user @ example.com": glue a lone "@" (or a word ending/starting
-        // with one) to its neighbours.
-        var w = 0
-        while w < words.count {
-            let t = words[w].text
-            if w + 1 < words.count, t.last == 0x40 || words[w + 1].text.first == 0x40 {
-                words[w] = (t + words[w + 1].text, true, words[w].tokens.lowerBound..<words[w + 1].tokens.upperBound)
-                words.remove(at: w + 1)
-                continue
+        // with one) to its neighbours, in one pass.
+        var glued: [(text: [UInt8], hasAt: Bool, tokens: Range<Int>)] = []
+        glued.reserveCapacity(words.count)
+        for word in words {
+            let k = glued.count - 1
+            if k >= 0, glued[k].text.last == 0x40 || word.text.first == 0x40 {
+                glued[k].text.append(contentsOf: word.text)
+                glued[k].hasAt = true
+                glued[k].tokens = glued[k].tokens.lowerBound..<word.tokens.upperBound
+            } else {
+                glued.append(word)
             }
-            w += 1
         }
+        words = glued
         var rewrittenAt = false
         if !words.contains(where: { $0.hasAt }), words.count >= 3 {
             // "user at example.com" from list archives.

@@ -95,5 +95,12 @@ struct AddressTests {
         }
         let many = Array(repeating: "Anna <anna.vogt@example.org>", count: 5000).joined(separator: ", ")
         #expect(parseAddresses(many).count == 5000)
+        // No commas at all: read in a loop (no deep recursion), in linear time.
+        let glued = String(repeating: "<a@example.org>", count: 100_000)
+        #expect(parseAddresses(glued).count == 100_000)
+        let ats = String(repeating: "x @ ", count: 100_000)
+        #expect(parseAddresses(ats).count == 1)
+        let words = String(repeating: "a@x b ", count: 50_000)
+        #expect(parseAddresses(words).count == 50_000)
     }
 }
