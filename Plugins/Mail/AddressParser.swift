@@ -49,6 +49,10 @@ enum AddressParser {
         bytes.withUnsafeBufferPointer { parse($0, messageCharset: messageCharset) }
     }
 
+    static func parse(_ bytes: ArraySlice<UInt8>, messageCharset: Charset?) -> [MailAddress] {
+        bytes.withUnsafeBufferPointer { parse($0, messageCharset: messageCharset) }
+    }
+
     static func parse(_ b: UnsafeBufferPointer<UInt8>, messageCharset: Charset?) -> [MailAddress] {
         let tokens = lex(b)
         var out: [MailAddress] = []
@@ -241,14 +245,22 @@ enum AddressParser {
             if let colon = addrTokens.lastIndex(where: { $0.kind == .special && b[$0.start] == 0x3A }) {
                 addrTokens = addrTokens[(colon + 1)...]
             }
-            let address = addressText(b, addrTokens)
             var name = phraseText(b, nameTokens, messageCharset: messageCharset)
             var rest = close < item.endIndex ? item[(close + 1)...] : item[item.endIndex...]
             // A trailing comment names the mailbox when nothing before did.
             if name == nil, let firstComment = rest.first, firstComment.kind == .comment {
                 name = commentText(b, firstComment, messageCharset: messageCharset)
             }
-            if !address.isEmpty { out.append(finish(name: name, address: address)) }
+            if let first = addrTokens.first, let last = addrTokens.last,
+                addrTokens.allSatisfy({ $0.kind == .atom || $0.kind == .special }),
+                last.end - first.start == addrTokens.reduce(0, { $0 + $1.end - $1.start })
+            {
+                // Contiguous (the common case): the address is its source bytes.
+                out.append(finish(name: name, address: UnsafeBufferPointer(rebasing: b[first.start..<last.end])))
+            } else {
+                let address = addressText(b, addrTokens)
+                if !address.isEmpty { out.append(address.withUnsafeBufferPointer { finish(name: name, address: $0) }) }
+            }
             guard let nc = rest.firstIndex(where: { $0.kind != .comment }) else { return out }
             rest = rest[nc...]
             item = rest
@@ -327,7 +339,7 @@ enum AddressParser {
         if atWords.isEmpty {
             if words.isEmpty { return [] }
             if words.count == 1 {
-                var m = finish(name: commentName, address: words[0].text)
+                var m = words[0].text.withUnsafeBufferPointer { finish(name: commentName, address: $0) }
                 m.domainless = true
                 return [m]
             }
@@ -342,7 +354,7 @@ enum AddressParser {
                 var name = pendingName.isEmpty
                     ? nil : phraseText(b, pendingName[...], messageCharset: messageCharset)
                 if name == nil && atWords.count == 1 { name = commentName }
-                var m = finish(name: name, address: word.text)
+                var m = word.text.withUnsafeBufferPointer { finish(name: name, address: $0) }
                 m.rewrittenAt = rewrittenAt
                 out.append(m)
                 pendingName = []
@@ -357,7 +369,7 @@ enum AddressParser {
         t.count == 2 && t[0] | 0x20 == 0x61 && t[1] | 0x20 == 0x74
     }
 
-    private static func finish(name: String?, address: [UInt8]) -> MailAddress {
+    private static func finish(name: String?, address: UnsafeBufferPointer<UInt8>) -> MailAddress {
         let a = cleanAddress(address)
         var n = name
         if let x = n {
@@ -372,7 +384,7 @@ enum AddressParser {
     }
 
     /// Drops `mailto:`, trailing punctuation and stray quotes, on bytes.
-    private static func cleanAddress(_ b: [UInt8]) -> String {
+    private static func cleanAddress(_ b: UnsafeBufferPointer<UInt8>) -> String {
         var s = 0
         var e = b.count
         if e > 7, b[0] | 0x20 == 0x6D, b[1] | 0x20 == 0x61, b[2] | 0x20 == 0x69, b[3] | 0x20 == 0x6C, b[4] | 0x20 == 0x74,
@@ -382,7 +394,7 @@ enum AddressParser {
         }
         while e > s, b[e - 1] == 0x2E || b[e - 1] == 0x2C || b[e - 1] == 0x3B || b[e - 1] == 0x27 { e -= 1 }
         while s < e, b[s] == 0x27 { s += 1 }
-        return b.withUnsafeBufferPointer { Charset.headerText(UnsafeBufferPointer(rebasing: $0[s..<e]), messageCharset: nil) }
+        return Charset.headerText(UnsafeBufferPointer(rebasing: b[s..<e]), messageCharset: nil)
     }
 
     /// Address tokens as bytes: comments and whitespace dropped.
@@ -406,6 +418,33 @@ enum AddressParser {
     private static func phraseText(
         _ b: UnsafeBufferPointer<UInt8>, _ tokens: ArraySlice<Token>, messageCharset: Charset?
     ) -> String? {
+        guard let firstToken = tokens.first else { return nil }
+        // Fast path: one quoted string without escapes, or atoms separated
+        // by single spaces, are their own source bytes.
+        if tokens.count == 1, firstToken.kind == .quoted,
+            !UnsafeBufferPointer(rebasing: b[firstToken.start..<firstToken.end]).contains(0x5C)
+        {
+            return cleanName(EncodedWords.decode(UnsafeBufferPointer(rebasing: b[firstToken.start..<firstToken.end]), messageCharset: messageCharset))
+        }
+        var contiguous = true
+        var prevEnd = -1
+        for t in tokens {
+            guard t.kind == .atom || (t.kind == .special && b[t.start] != 0x3C) else {
+                contiguous = false
+                break
+            }
+            if prevEnd >= 0 {
+                let gap = t.start - prevEnd
+                if !(gap == 0 || (gap == 1 && b[prevEnd] == 0x20)) {
+                    contiguous = false
+                    break
+                }
+            }
+            prevEnd = t.end
+        }
+        if contiguous {
+            return cleanName(EncodedWords.decode(UnsafeBufferPointer(rebasing: b[firstToken.start..<prevEnd]), messageCharset: messageCharset))
+        }
         var out: [UInt8] = []
         for t in tokens {
             if t.kind == .comment { continue }

@@ -157,6 +157,10 @@ enum Charset: Hashable, Sendable {
         bytes.withUnsafeBufferPointer { headerText($0, messageCharset: messageCharset) }
     }
 
+    static func headerText(_ bytes: ArraySlice<UInt8>, messageCharset: Charset?) -> String {
+        bytes.withUnsafeBufferPointer { headerText($0, messageCharset: messageCharset) }
+    }
+
     static func asciiFast(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         for b in bytes where b >= 0x80 { return nil }
         return String(decoding: bytes, as: UTF8.self)

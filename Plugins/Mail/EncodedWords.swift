@@ -107,6 +107,10 @@ enum EncodedWords {
         bytes.withUnsafeBufferPointer { decode($0, messageCharset: messageCharset) }
     }
 
+    static func decode(_ bytes: ArraySlice<UInt8>, messageCharset: Charset?) -> String {
+        bytes.withUnsafeBufferPointer { decode($0, messageCharset: messageCharset) }
+    }
+
     private static func firstEncodedWordStart(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         guard b.count >= 8 else { return nil }
         var i = 0
@@ -344,7 +348,8 @@ struct MIMEValue {
 
     /// Just the `charset` parameter of a Content-Type, read without building
     /// the parameter table (the per-message hot path).
-    static func charset(in b: [UInt8]) -> Charset? {
+    static func charset(in bytes: some Collection<UInt8>) -> Charset? {
+        let b = Array(bytes)
         let n = b.count
         var i = 0
         while i + 8 < n {
@@ -373,6 +378,10 @@ struct MIMEValue {
     }
 
     init(_ bytes: [UInt8], messageCharset: Charset? = nil) {
+        self = bytes.withUnsafeBufferPointer { MIMEValue($0, messageCharset: messageCharset) }
+    }
+
+    init(_ bytes: ArraySlice<UInt8>, messageCharset: Charset? = nil) {
         self = bytes.withUnsafeBufferPointer { MIMEValue($0, messageCharset: messageCharset) }
     }
 }

@@ -1,34 +1,39 @@
-/// The header fields Kith reads from a message, as raw unfolded bytes.
+/// The header fields Kith reads from a message, as slices of the header
+/// block (no copies).
 ///
 /// Parsing never fails: a line that is not a field (no colon, a bad name, a
 /// continuation with nothing to continue) is counted and kept raw, and the
-/// next good line goes on. Unfolding removes the line breaks and keeps the
-/// whitespace that follows them (RFC 5322 §2.2.3). Repeated address fields
-/// (two `To:` lines) are all kept; for the others the first one wins.
+/// next good line goes on. A folded value keeps its line breaks (LF followed
+/// by the continuation's whitespace); every reader treats them as the
+/// whitespace they stand for, which is RFC 5322 unfolding without a copy
+/// (`unfolded(_:)` gives the copy). Repeated address fields (two `To:`
+/// lines) are all kept; for the others the first one wins.
 struct HeaderFields {
-    var from: [[UInt8]] = []
-    var sender: [[UInt8]] = []
-    var replyTo: [[UInt8]] = []
-    var to: [[UInt8]] = []
-    var cc: [[UInt8]] = []
-    var bcc: [[UInt8]] = []
-    var subject: [UInt8]?
-    var date: [UInt8]?
-    var messageID: [UInt8]?
-    var inReplyTo: [UInt8]?
-    var references: [UInt8]?
-    var listID: [UInt8]?
-    var listPost: [UInt8]?
-    var contentType: [UInt8]?
-    var contentTransferEncoding: [UInt8]?
-    var autoSubmitted: [UInt8]?
-    var precedence: [UInt8]?
-    var gmailLabels: [UInt8]?
-    var gmailThreadID: [UInt8]?
+    typealias Value = ArraySlice<UInt8>
+
+    var from: [Value] = []
+    var sender: [Value] = []
+    var replyTo: [Value] = []
+    var to: [Value] = []
+    var cc: [Value] = []
+    var bcc: [Value] = []
+    var subject: Value?
+    var date: Value?
+    var messageID: Value?
+    var inReplyTo: Value?
+    var references: Value?
+    var listID: Value?
+    var listPost: Value?
+    var contentType: Value?
+    var contentTransferEncoding: Value?
+    var autoSubmitted: Value?
+    var precedence: Value?
+    var gmailLabels: Value?
+    var gmailThreadID: Value?
     /// Fields read (any name).
     var fieldCount = 0
     /// Lines that were not fields, raw (at most a few kept).
-    var malformed: [[UInt8]] = []
+    var malformed: [Value] = []
     var malformedCount = 0
 
     private enum Name {
@@ -37,64 +42,70 @@ struct HeaderFields {
     }
 
     init(_ header: [UInt8]) {
-        header.withUnsafeBufferPointer { parse($0) }
+        self.init(header[...])
     }
 
-    private mutating func parse(_ b: UnsafeBufferPointer<UInt8>) {
-        var i = 0
-        let n = b.count
+    init(_ header: ArraySlice<UInt8>) {
+        var i = header.startIndex
+        let n = header.endIndex
         var current: Name?
         var currentSeen = false  // a field is open (known or not)
-        var value: [UInt8] = []
+        var valueStart = i
+        var valueEnd = i
         func lineEnd(_ from: Int) -> Int {
             var j = from
-            while j < n, b[j] != 0x0A { j += 1 }
+            while j < n, header[j] != 0x0A { j += 1 }
             return j
         }
         while i < n {
             let e = lineEnd(i)
-            let c = b[i]
+            let c = header[i]
             if c == 0x20 || c == 0x09 {
                 if currentSeen {
-                    if current != nil { value += b[i..<e] }
+                    valueEnd = e
                 } else {
-                    noteMalformed(b, i, e)
+                    noteMalformed(header, i, e)
                 }
             } else {
-                if let cur = current { store(cur, value) }
+                if let cur = current { store(cur, header, valueStart, valueEnd) }
                 current = nil
                 currentSeen = false
-                value.removeAll(keepingCapacity: true)
                 // name ":" (whitespace before the colon is obsolete but seen)
                 var j = i
-                while j < e, b[j] != 0x3A, b[j] > 0x20, b[j] < 0x7F { j += 1 }
+                while j < e, header[j] != 0x3A, header[j] > 0x20, header[j] < 0x7F { j += 1 }
                 let nameEnd = j
-                while j < e, b[j] == 0x20 || b[j] == 0x09 { j += 1 }
-                if j < e, b[j] == 0x3A, nameEnd > i {
+                while j < e, header[j] == 0x20 || header[j] == 0x09 { j += 1 }
+                if j < e, header[j] == 0x3A, nameEnd > i {
                     fieldCount += 1
                     currentSeen = true
-                    current = Self.name(b, i, nameEnd)
-                    if current != nil { value += b[(j + 1)..<e] }
+                    current = header.withUnsafeBufferPointer { p in
+                        Self.name(p, i - header.startIndex, nameEnd - header.startIndex)
+                    }
+                    valueStart = j + 1
+                    valueEnd = e
                 } else {
-                    noteMalformed(b, i, e)
+                    noteMalformed(header, i, e)
                 }
             }
             i = e + 1
         }
-        if let cur = current { store(cur, value) }
+        if let cur = current { store(cur, header, valueStart, valueEnd) }
     }
 
-    private mutating func noteMalformed(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
+    /// A value with its line breaks removed (RFC 5322 unfolding).
+    static func unfolded(_ v: Value) -> [UInt8] { v.filter { $0 != 0x0A && $0 != 0x0D } }
+
+    private mutating func noteMalformed(_ b: ArraySlice<UInt8>, _ s: Int, _ e: Int) {
         malformedCount += 1
-        if malformed.count < 5 { malformed.append(Array(b[s..<min(e, s + 998)])) }
+        if malformed.count < 5 { malformed.append(b[s..<min(e, s + 998)]) }
     }
 
-    private mutating func store(_ name: Name, _ raw: [UInt8]) {
-        var s = 0
-        var e = raw.count
-        while s < e, raw[s] == 0x20 || raw[s] == 0x09 { s += 1 }
-        while e > s, raw[e - 1] == 0x20 || raw[e - 1] == 0x09 || raw[e - 1] == 0x0D { e -= 1 }
-        let v = s == 0 && e == raw.count ? raw : Array(raw[s..<e])
+    private mutating func store(_ name: Name, _ b: ArraySlice<UInt8>, _ start: Int, _ end: Int) {
+        var s = start
+        var e = end
+        while s < e, b[s] == 0x20 || b[s] == 0x09 || b[s] == 0x0A || b[s] == 0x0D { s += 1 }
+        while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D || b[e - 1] == 0x0A { e -= 1 }
+        let v = b[s..<e]
         switch name {
         case .from: from.append(v)
         case .sender: sender.append(v)

@@ -100,7 +100,7 @@ enum MessageParser {
         // Participants.
         var domainless: [String] = []
         var rewritten = 0
-        func addAll(_ values: [[UInt8]], _ role: ParticipantRole, skippingFrom: Bool = false) {
+        func addAll(_ values: [HeaderFields.Value], _ role: ParticipantRole, skippingFrom: Bool = false) {
             for v in values {
                 for a in AddressParser.parse(v, messageCharset: charset) {
                     if a.domainless { domainless.append(a.address ?? a.name ?? "") }
@@ -229,7 +229,11 @@ enum MessageParser {
 
     /// Message ids of a Message-ID, In-Reply-To or References field: every
     /// `<...>`; without brackets, the whitespace-separated words that hold `@`.
-    static func ids(_ b: [UInt8]) -> [String] {
+    static func ids(_ v: HeaderFields.Value) -> [String] {
+        v.withUnsafeBufferPointer { ids($0) }
+    }
+
+    static func ids(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
         var out: [String] = []
         var i = 0
         while i < b.count {
@@ -242,9 +246,7 @@ enum MessageParser {
                 }
                 if j > i + 1 {
                     if clean {
-                        out.append(b.withUnsafeBufferPointer {
-                            Charset.headerText(UnsafeBufferPointer(rebasing: $0[(i + 1)..<j]), messageCharset: nil)
-                        })
+                        out.append(Charset.headerText(UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), messageCharset: nil))
                     } else {
                         let inner = b[(i + 1)..<j].filter { $0 > 0x20 }
                         if !inner.isEmpty { out.append(Charset.headerText(inner, messageCharset: nil)) }
@@ -263,7 +265,8 @@ enum MessageParser {
         return out
     }
 
-    static func listID(_ b: [UInt8], charset: Charset?) -> (name: String?, id: String) {
+    static func listID(_ v: HeaderFields.Value, charset: Charset?) -> (name: String?, id: String) {
+        let b = Array(v)
         if let open = b.lastIndex(of: 0x3C) {
             let close = b[open...].firstIndex(of: 0x3E) ?? b.count
             let id = Charset.headerText(Array(b[(open + 1)..<close]), messageCharset: charset).trimmingSpaces
@@ -282,7 +285,7 @@ enum MessageParser {
         return Array(env[i...]).withUnsafeBufferPointer { MailDate.parse($0) }
     }
 
-    static func lowerASCII(_ b: [UInt8]) -> String {
+    static func lowerASCII(_ b: HeaderFields.Value) -> String {
         String(decoding: b.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self).trimmingSpaces
     }
 }

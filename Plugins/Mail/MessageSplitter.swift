@@ -27,6 +27,8 @@ struct RawMessage {
         case absent, used, inconsistent, ignored
     }
 
+    init() { header.reserveCapacity(2048) }
+
     mutating func reset() {
         envelope = nil
         header.removeAll(keepingCapacity: true)

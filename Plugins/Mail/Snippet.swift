@@ -8,7 +8,7 @@ import Foundation
 /// its charset and collapses whitespace. Attachments are never decoded.
 enum Snippet {
     static func extract(
-        body: [UInt8], contentType: [UInt8]?, transferEncoding: [UInt8]?, messageCharset: Charset?, maxCharacters: Int,
+        body: [UInt8], contentType: HeaderFields.Value?, transferEncoding: HeaderFields.Value?, messageCharset: Charset?, maxCharacters: Int,
         unescapeMboxrd: Bool
     ) -> String? {
         var bytes = body
@@ -59,7 +59,7 @@ enum Snippet {
     }
 
     private static func textPart(
-        _ body: ArraySlice<UInt8>, type: MIMEValue?, encoding: [UInt8]?, charset: Charset?, depth: Int
+        _ body: ArraySlice<UInt8>, type: MIMEValue?, encoding: HeaderFields.Value?, charset: Charset?, depth: Int
     ) -> String? {
         let mime = type?.value ?? "text/plain"
         let cs = type?.parameters["charset"].flatMap { Charset.named($0) } ?? charset
@@ -123,7 +123,7 @@ enum Snippet {
         return (Array(part), part[part.endIndex...])
     }
 
-    private static func transferDecode(_ body: ArraySlice<UInt8>, _ encoding: [UInt8]?) -> [UInt8] {
+    private static func transferDecode(_ body: ArraySlice<UInt8>, _ encoding: HeaderFields.Value?) -> [UInt8] {
         let enc = encoding.map { String(decoding: $0, as: UTF8.self).lowercased().trimmingSpaces } ?? ""
         var out: [UInt8] = []
         if enc == "base64" {

@@ -18,8 +18,8 @@ struct HeaderTests {
 
     @Test func unfoldingKeepsTheWhitespace() {
         let f = HeaderFields(Array("Subject: a long\n\tsubject\n  line\nTo: a@example.org,\n b@example.org\n".utf8))
-        #expect(f.subject.map { String(decoding: $0, as: UTF8.self) } == "a long\tsubject  line")
-        #expect(f.to.map { String(decoding: $0, as: UTF8.self) } == ["a@example.org, b@example.org"])
+        #expect(f.subject.map { String(decoding: HeaderFields.unfolded($0), as: UTF8.self) } == "a long\tsubject  line")
+        #expect(f.to.map { String(decoding: HeaderFields.unfolded($0), as: UTF8.self) } == ["a@example.org, b@example.org"])
     }
 
     @Test func badLinesAreCountedAndKeptNotFatal() {
