@@ -10,7 +10,7 @@ struct ContactBook {
     final class Entry {
         var address: String?
         var key: String
-        var names: [(name: String, count: Int)] = []
+        var names: [(name: String, hash: UInt64, count: Int)] = []
         var first: Locator
         var role: AddressRole?
         var listID: String?
@@ -33,7 +33,30 @@ struct ContactBook {
 
     /// Notes `address` (with `name`, if any) in message `record`.
     mutating func add(address: String, name: String?, at locator: Locator, asSender: Bool, role: AddressRole?) {
-        let h = Self.foldedHash(address)
+        add(address: address, name: name, keys: Self.keys(address: address, name: name), at: locator, asSender: asSender, role: role)
+    }
+
+    /// The lookup keys of a participant: its folded address hash and its
+    /// name's hash (0 for no usable name). Pure, so parsing threads compute them.
+    static func keys(address: String, name: String?) -> (address: UInt64, name: UInt64) {
+        var nh: UInt64 = 0
+        if let name, !name.utf8.contains(0x40) {
+            nh = 0xcbf2_9ce4_8422_2325
+            for b in name.utf8 {
+                nh ^= UInt64(b)
+                nh &*= 0x100_0000_01b3
+            }
+            if nh == 0 { nh = 1 }
+        }
+        return (foldedHash(address), nh)
+    }
+
+    /// Notes `address` with precomputed `keys` (see `keys(address:name:)`).
+    mutating func add(
+        address: String, name: String?, keys: (address: UInt64, name: UInt64), at locator: Locator, asSender: Bool,
+        role: AddressRole?
+    ) {
+        let h = keys.address
         let i: Int
         if let k = index[h], entries[k].key.utf8.count == address.utf8.count {
             i = k
@@ -51,11 +74,11 @@ struct ContactBook {
         }
         if asSender { entry.sent += 1 }
         // A name that is itself an address says nothing about the person.
-        if let name, !name.utf8.contains(0x40) {
-            if let n = entry.names.firstIndex(where: { $0.name == name }) {
+        if let name, keys.name != 0 {
+            if let n = entry.names.firstIndex(where: { $0.hash == keys.name }) {
                 entry.names[n].count += 1
             } else if entry.names.count < 50 {
-                entry.names.append((name, 1))
+                entry.names.append((name, keys.name, 1))
             }
         }
     }

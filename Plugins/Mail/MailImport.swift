@@ -147,10 +147,10 @@ final class MailImport {
         if let list = m.list {
             book.addList(id: list.id, name: list.name, postAddress: list.post, at: loc)
         }
-        for p in m.participants {
-            guard let a = p.email, a.utf8.contains(0x40) else { continue }
+        for (p, keys) in zip(m.participants, m.keys) where keys.address != 0 {
+            guard let a = p.email else { continue }
             let isFrom = p.role == .from
-            book.add(address: a, name: p.name, at: loc, asSender: isFrom, role: isFrom ? m.senderRole : nil)
+            book.add(address: a, name: p.name, keys: keys, at: loc, asSender: isFrom, role: isFrom ? m.senderRole : nil)
         }
 
         // Owner.

@@ -19,6 +19,8 @@ struct ParsedMessage {
     var rejection: String?
     var notes: [Note] = []
     var participants: [Participant] = []
+    /// Contact-book keys per participant (address hash 0: no contact).
+    var keys: [(address: UInt64, name: UInt64)] = []
     /// From addresses, lower-cased.
     var fromKeys: [String] = []
     var extensions: [String: [String]] = [:]
@@ -117,6 +119,10 @@ enum MessageParser {
         addAll(f.to, .to)
         addAll(f.cc, .cc)
         addAll(f.bcc, .bcc)
+        m.keys = m.participants.map { p in
+            guard let a = p.email, a.utf8.contains(0x40) else { return (0, 0) }
+            return ContactBook.keys(address: a, name: p.name)
+        }
         if !domainless.isEmpty {
             m.extensions["mail:domainless"] = domainless
             m.note(.warning, "mail.address.domainless",
