@@ -45,7 +45,8 @@ struct MaildirInfo {
 
 /// Turns split messages into events for one input, collecting contacts.
 final class MailImport {
-    let plugin = "mail"
+    static let plugin = "mail"
+    var plugin: String { Self.plugin }
     let file: String
     let options: MailOptions
     let emit: (ImportEvent) throws -> Void
@@ -99,7 +100,7 @@ final class MailImport {
 
     private func flush(_ batch: [RawMessage], path: String?, maildir: MaildirInfo?) throws {
         guard !batch.isEmpty else { return }
-        let parsed = MessageParser.parseAll(batch, path: path, maildir: maildir, options: options)
+        let parsed = MessageParser.parseAll(batch, file: file, path: path, maildir: maildir, options: options)
         for p in parsed { try commit(p) }
     }
 
@@ -108,7 +109,8 @@ final class MailImport {
     func commit(_ m: ParsedMessage) throws {
         summary.recordsRead += 1
         let loc = m.locator
-        if let why = m.rejection {
+        guard var interaction = m.interaction, m.rejection == nil else {
+            let why = m.rejection ?? "it could not be read"
             summary.recordsRejected += 1
             try diag(.error, loc, "mail.unreadable", "message rejected: \(why)")
             return
@@ -122,12 +124,8 @@ final class MailImport {
         for n in m.notes { try diag(n.severity, loc, n.code, n.message) }
 
         // Duplicates.
-        var uniqueRecordID = m.messageID
-        if options.dedupe, let mid = m.messageID {
-            let key = Self.hash64(mid)
-            var fp = Self.hash64(m.fromKeys.first ?? "")
-            fp ^= UInt64(bitPattern: m.timestamp?.secondsSince1970 ?? 0) &* 0x9E37_79B9_7F4A_7C15
-            fp &= 0xFFFF_FFFF
+        if options.dedupe, let key = m.dedupeKey {
+            let fp = m.fingerprint
             if let prior = seen[key] {
                 let priorRecord = Int(prior & 0xFFFF_FFFF)
                 if prior >> 32 == fp {
@@ -137,13 +135,12 @@ final class MailImport {
                 }
                 try diag(.warning, loc, "mail.message-id.reused",
                     "same Message-ID as message \(priorRecord) but another sender or date; both kept")
-                uniqueRecordID = nil
+                interaction.id = StableID.record(plugin: plugin, file: file, locator: loc, recordId: nil)
             } else {
                 seen[key] = fp << 32 | UInt64(UInt32(truncatingIfNeeded: loc.record ?? 0))
             }
         }
 
-        var ext = m.extensions
         if let list = m.list {
             book.addList(id: list.id, name: list.name, postAddress: list.post, at: loc)
         }
@@ -161,20 +158,13 @@ final class MailImport {
                     && p.email.map { options.me.contains($0.lowercased()) } == true
             }
             if fromMe {
-                ext["kith:direction"] = ["sent"]
+                interaction.extensions["kith:direction"] = ["sent"]
             } else if toMe {
-                ext["kith:direction"] = ["received"]
+                interaction.extensions["kith:direction"] = ["received"]
             }
             for p in m.participants { if let e = p.email?.lowercased(), options.me.contains(e) { book.markOwner(e) } }
         }
 
-        let id = StableID.record(plugin: plugin, file: file, locator: loc, recordId: uniqueRecordID)
-        let interaction = Interaction(
-            id: id, type: .email, timestamp: m.timestamp, utcOffsetMinutes: m.utcOffsetMinutes, participants: m.participants,
-            subject: m.subject, snippet: m.snippet, messageId: m.messageID,
-            threadId: m.references.first ?? m.inReplyTo.first ?? m.messageID, parentId: m.inReplyTo.first ?? m.references.last,
-            status: m.status, extensions: ext,
-            sources: [Provenance(plugin: plugin, file: file, locator: loc, recordId: m.messageID)])
         try emit(.interaction(interaction))
     }
 

@@ -36,6 +36,12 @@ struct ParsedMessage {
     var status: String?
     var snippet: String?
     var escapedFromLines = 0
+    /// Hash of the Message-ID and a 32-bit fingerprint of sender and date,
+    /// for duplicate detection.
+    var dedupeKey: UInt64?
+    var fingerprint: UInt64 = 0
+    /// The interaction, built on the parsing thread; nil when rejected.
+    var interaction: Interaction?
 
     init(locator: Locator) { self.locator = locator }
 
@@ -47,11 +53,13 @@ struct ParsedMessage {
 /// Reads the header fields of split messages into `ParsedMessage`s.
 enum MessageParser {
     /// Parses a batch, on every core when it is large enough; results in input order.
-    static func parseAll(_ batch: [RawMessage], path: String?, maildir: MaildirInfo?, options: MailOptions) -> [ParsedMessage] {
+    static func parseAll(
+        _ batch: [RawMessage], file: String, path: String?, maildir: MaildirInfo?, options: MailOptions
+    ) -> [ParsedMessage] {
         let n = batch.count
         let workers = min(options.threads > 0 ? options.threads : ProcessInfoCores.count, max(1, n / 32))
         if workers <= 1 {
-            return batch.map { parse($0, path: path, maildir: maildir, options: options) }
+            return batch.map { parse($0, file: file, path: path, maildir: maildir, options: options) }
         }
         let out = UnsafeMutableBufferPointer<ParsedMessage>.allocate(capacity: n)
         let slots = Slots(base: out)
@@ -59,7 +67,7 @@ enum MessageParser {
             let lo = n * w / workers
             let hi = n * (w + 1) / workers
             for i in lo..<hi {
-                (slots.base.baseAddress! + i).initialize(to: parse(batch[i], path: path, maildir: maildir, options: options))
+                (slots.base.baseAddress! + i).initialize(to: parse(batch[i], file: file, path: path, maildir: maildir, options: options))
             }
         }
         let result = Array(out)
@@ -73,7 +81,9 @@ enum MessageParser {
         let base: UnsafeMutableBufferPointer<ParsedMessage>
     }
 
-    static func parse(_ raw: RawMessage, path: String?, maildir: MaildirInfo?, options: MailOptions) -> ParsedMessage {
+    static func parse(
+        _ raw: RawMessage, file: String, path: String?, maildir: MaildirInfo?, options: MailOptions
+    ) -> ParsedMessage {
         var m = ParsedMessage(locator: Locator(line: raw.line, record: raw.index, path: path))
         let f = HeaderFields(raw.header)
         guard f.fieldCount > 0 else {
@@ -212,6 +222,20 @@ enum MessageParser {
                 body: raw.body, contentType: f.contentType, transferEncoding: f.contentTransferEncoding,
                 messageCharset: charset, maxCharacters: options.snippet, unescapeMboxrd: options.mboxrd)
         }
+        if let mid = m.messageID {
+            m.dedupeKey = MailImport.hash64(mid)
+            var fp = MailImport.hash64(m.fromKeys.first ?? "")
+            fp ^= UInt64(bitPattern: m.timestamp?.secondsSince1970 ?? 0) &* 0x9E37_79B9_7F4A_7C15
+            m.fingerprint = fp & 0xFFFF_FFFF
+        }
+        let loc = m.locator
+        m.interaction = Interaction(
+            id: StableID.record(plugin: MailImport.plugin, file: file, locator: loc, recordId: m.messageID), type: .email,
+            timestamp: m.timestamp, utcOffsetMinutes: m.utcOffsetMinutes, participants: m.participants,
+            subject: m.subject, snippet: m.snippet, messageId: m.messageID,
+            threadId: m.references.first ?? m.inReplyTo.first ?? m.messageID, parentId: m.inReplyTo.first ?? m.references.last,
+            status: m.status, extensions: m.extensions,
+            sources: [Provenance(plugin: MailImport.plugin, file: file, locator: loc, recordId: m.messageID)])
         return m
     }
 
