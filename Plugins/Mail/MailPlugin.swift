@@ -79,7 +79,13 @@ public struct MailPlugin: Importer {
         }
         if envelope {
             if core >= 1 { return .certain("mbox envelope line followed by mail headers") }
-            return Detection(confidence: 60, reason: "starts with an mbox envelope line")
+            // "From the desk of ..." in a letter is not an envelope: want a date too.
+            let rest = lines[0].dropFirst(5)
+            let dateLike = rest.contains { $0 >= 0x30 && $0 <= 0x39 } && rest.contains(0x3A)
+            if dateLike || rest.starts(with: [0x2D]) {
+                return Detection(confidence: 60, reason: "starts with an mbox envelope line")
+            }
+            return extFits ? .byExtension() : .no("a 'From ' line that is not an mbox envelope")
         }
         if core >= 2 && known >= 3 { return Detection(confidence: 90, reason: "mail header block") }
         if core >= 1 && known >= 2 { return Detection(confidence: extFits ? 80 : 55, reason: "looks like a mail header block") }

@@ -40,6 +40,8 @@ struct ImportTests {
         #expect(p.detect(FormatProbe(fileName: "x.eml", head: Array("Received: from x\nFrom: a@b.c\nTo: d@e.f\nSubject: s\n\n".utf8))).confidence >= 70)
         #expect(p.detect(FormatProbe(fileName: "x.vcf", head: Array("BEGIN:VCARD\nVERSION:3.0\nFN:Anna\nEND:VCARD\n".utf8))).confidence == 0)
         #expect(p.detect(FormatProbe(fileName: "x.csv", head: Array("name,email\nAnna,a@b.c\n".utf8))).confidence == 0)
+        #expect(p.detect(FormatProbe(fileName: "letter.txt", head: Array("From the desk of Anna:\nhello\n".utf8))).confidence == 0)
+        #expect(p.detect(FormatProbe(fileName: "x", head: Array("From - Mon Jun  3 12:50:27 1996\n\n".utf8))).confidence == 60)
         #expect(p.detect(FormatProbe(fileName: "x.jsonl", head: Array("{\"kind\":\"contact\"}\n".utf8))).confidence == 0)
         #expect(p.detect(FormatProbe(fileName: "Maildir", head: [], isDirectory: true, directoryEntries: ["cur", "new", "tmp"])).confidence == 100)
         #expect(p.detect(FormatProbe(fileName: "photos", head: [], isDirectory: true, directoryEntries: ["a.jpg"])).confidence == 0)
