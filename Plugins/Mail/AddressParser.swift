@@ -510,8 +510,12 @@ enum AddressParser {
 /// True when `s` has whitespace to collapse or trim (tabs, line breaks,
 /// double, leading or trailing spaces); checked on bytes.
 func hasLooseWhitespace(_ s: String) -> Bool {
+    s.withBytes { hasLooseWhitespace($0) }
+}
+
+func hasLooseWhitespace(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
     var prevSpace = true
-    for c in s.utf8 {
+    for c in p {
         if c == 0x20 {
             if prevSpace { return true }
             prevSpace = true
@@ -521,7 +525,7 @@ func hasLooseWhitespace(_ s: String) -> Bool {
             prevSpace = false
         }
     }
-    return prevSpace && !s.isEmpty
+    return prevSpace && !p.isEmpty
 }
 
 /// True when `s` needs no cleaning as a name: no loose whitespace and no

@@ -17,19 +17,32 @@ public enum AddressRole: String, Sendable, CaseIterable {
     /// The role suggested by an address's local part; nil for what looks
     /// like a person.
     public static func classify(address: String) -> AddressRole? {
-        guard let at = address.lastIndex(of: "@") else { return nil }
-        var local = address[..<at].lowercased()
-        if let plus = local.firstIndex(of: "+") {
-            let tag = local[..<plus]
-            if tag == "reply" || tag == "bounce" || tag == "bounces" || tag == "noreply" { return .machine }
-            local = String(tag)
+        // On bytes: the local part lower-cased, a "+tag" cut off, and
+        // "-", "_", "." removed ("no-reply" and "no_reply" are "noreply").
+        address.withBytes { p -> AddressRole? in
+            guard let at = p.lastIndex(of: 0x40) else { return nil }
+            var squashed: [UInt8] = []
+            squashed.reserveCapacity(at)
+            var tagged = false
+            for var c in p[..<at] {
+                if c == 0x2B {
+                    tagged = true
+                    break
+                }
+                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+                if c == 0x2D || c == 0x5F || c == 0x2E { continue }
+                squashed.append(c)
+            }
+            let local = String(decoding: squashed, as: UTF8.self)
+            if tagged, ["reply", "bounce", "bounces", "noreply"].contains(local) { return .machine }
+            if machineNames.contains(local) { return .machine }
+            for prefix in machinePrefixes where squashed.starts(with: prefix.utf8) { return .machine }
+            for suffix in machineSuffixes where squashed.count > suffix.utf8.count && squashed.reversed().starts(with: suffix.utf8.reversed()) {
+                return .machine
+            }
+            if roleNames.contains(local) { return .role }
+            return nil
         }
-        let squashed = local.filter { $0 != "-" && $0 != "_" && $0 != "." }
-        if machineNames.contains(squashed) { return .machine }
-        for p in machinePrefixes where squashed.hasPrefix(p) { return .machine }
-        for s in machineSuffixes where squashed.hasSuffix(s) && squashed.count > s.count { return .machine }
-        if roleNames.contains(squashed) { return .role }
-        return nil
     }
 
     private static let machineNames: Set<String> = [

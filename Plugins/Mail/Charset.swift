@@ -49,8 +49,19 @@ enum Charset: Hashable, Sendable {
             if c == 0x2A { break }  // RFC 2231 language suffix
             lower.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : (c == 0x5F ? 0x2D : c))
         }
+        if let known = byLabel[lower] { return known }
         return slowNamed(String(decoding: lower, as: UTF8.self))
     }
+
+    /// Every label `slowNamed` knows by name, as bytes, so that the common
+    /// legacy labels need no String work.
+    private static let byLabel: [[UInt8]: Charset] = {
+        var m: [[UInt8]: Charset] = [:]
+        for name in foundationEncodings.keys {
+            if let c = slowNamed(name) { m[Array(name.utf8)] = c }
+        }
+        return m
+    }()
 
     private static let utf8Label = Array("utf-8".utf8)
     private static let utf8Short = Array("utf8".utf8)

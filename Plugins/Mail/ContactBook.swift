@@ -40,13 +40,8 @@ struct ContactBook {
     /// name's hash (0 for no usable name). Pure, so parsing threads compute them.
     static func keys(address: String, name: String?) -> (address: UInt64, name: UInt64) {
         var nh: UInt64 = 0
-        if let name, !name.utf8.contains(0x40) {
-            nh = 0xcbf2_9ce4_8422_2325
-            for b in name.utf8 {
-                nh ^= UInt64(b)
-                nh &*= 0x100_0000_01b3
-            }
-            if nh == 0 { nh = 1 }
+        if let name {
+            nh = name.withBytes { $0.contains(0x40) ? 0 : max(1, fnv1a($0)) }
         }
         return (foldedHash(address), nh)
     }
@@ -113,13 +108,15 @@ struct ContactBook {
     /// that lookups need no lower-cased copy. 64 bits: a collision among
     /// the addresses of one archive is not a practical concern.
     static func foldedHash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for var b in s.utf8 {
-            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-            h ^= UInt64(b)
-            h &*= 0x100_0000_01b3
+        s.withBytes { p in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for var b in p {
+                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                h ^= UInt64(b)
+                h &*= 0x100_0000_01b3
+            }
+            return h
         }
-        return h
     }
 
     /// The contacts, in first-seen order.

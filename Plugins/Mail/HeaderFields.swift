@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The header fields Kith reads from a message, as slices of the header
 /// block (no copies).
 ///
@@ -46,50 +52,59 @@ struct HeaderFields {
     }
 
     init(_ header: ArraySlice<UInt8>) {
-        var i = header.startIndex
-        let n = header.endIndex
-        var current: Name?
-        var currentSeen = false  // a field is open (known or not)
-        var valueStart = i
-        var valueEnd = i
-        func lineEnd(_ from: Int) -> Int {
-            var j = from
-            while j < n, header[j] != 0x0A { j += 1 }
-            return j
-        }
-        while i < n {
-            let e = lineEnd(i)
-            let c = header[i]
-            if c == 0x20 || c == 0x09 {
-                if currentSeen {
-                    valueEnd = e
+        // Positions are found on the raw bytes (memchr for line ends); the
+        // stored values are slices of `header`.
+        let base = header.startIndex
+        var spans: [(name: Name, start: Int, end: Int)] = []
+        var malformedSpans: [(Int, Int)] = []
+        var count = 0
+        header.withUnsafeBufferPointer { h in
+            let n = h.count
+            var i = 0
+            var current: Name?
+            var currentSeen = false  // a field is open (known or not)
+            var valueStart = 0
+            var valueEnd = 0
+            while i < n {
+                let e: Int
+                if let p = memchr(h.baseAddress! + i, 0x0A, n - i) {
+                    e = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - h.baseAddress!
                 } else {
-                    noteMalformed(header, i, e)
+                    e = n
                 }
-            } else {
-                if let cur = current { store(cur, header, valueStart, valueEnd) }
-                current = nil
-                currentSeen = false
-                // name ":" (whitespace before the colon is obsolete but seen)
-                var j = i
-                while j < e, header[j] != 0x3A, header[j] > 0x20, header[j] < 0x7F { j += 1 }
-                let nameEnd = j
-                while j < e, header[j] == 0x20 || header[j] == 0x09 { j += 1 }
-                if j < e, header[j] == 0x3A, nameEnd > i {
-                    fieldCount += 1
-                    currentSeen = true
-                    current = header.withUnsafeBufferPointer { p in
-                        Self.name(p, i - header.startIndex, nameEnd - header.startIndex)
+                let c = h[i]
+                if c == 0x20 || c == 0x09 {
+                    if currentSeen {
+                        valueEnd = e
+                    } else {
+                        malformedSpans.append((i, e))
                     }
-                    valueStart = j + 1
-                    valueEnd = e
                 } else {
-                    noteMalformed(header, i, e)
+                    if let cur = current { spans.append((cur, valueStart, valueEnd)) }
+                    current = nil
+                    currentSeen = false
+                    // name ":" (whitespace before the colon is obsolete but seen)
+                    var j = i
+                    while j < e, h[j] != 0x3A, h[j] > 0x20, h[j] < 0x7F { j += 1 }
+                    let nameEnd = j
+                    while j < e, h[j] == 0x20 || h[j] == 0x09 { j += 1 }
+                    if j < e, h[j] == 0x3A, nameEnd > i {
+                        count += 1
+                        currentSeen = true
+                        current = Self.name(h, i, nameEnd)
+                        valueStart = j + 1
+                        valueEnd = e
+                    } else {
+                        malformedSpans.append((i, e))
+                    }
                 }
+                i = e + 1
             }
-            i = e + 1
+            if let cur = current { spans.append((cur, valueStart, valueEnd)) }
         }
-        if let cur = current { store(cur, header, valueStart, valueEnd) }
+        fieldCount = count
+        for (s, e) in malformedSpans { noteMalformed(header, base + s, base + e) }
+        for span in spans { store(span.name, header, base + span.start, base + span.end) }
     }
 
     /// A value with its line breaks removed (RFC 5322 unfolding).

@@ -57,8 +57,11 @@ final class MailImport {
     private var hintedMboxrd = false
     private var record = 0
 
+    private let ids: RecordIDs
+
     init(file: String, options: MailOptions, emit: @escaping (ImportEvent) throws -> Void) {
         self.file = file
+        ids = RecordIDs(plugin: Self.plugin, file: file)
         self.options = options
         self.emit = emit
     }
@@ -86,8 +89,8 @@ final class MailImport {
         while splitter.next(into: &raw) {
             record += 1
             raw.index = record
-            batch.append(raw)
             batchBytes += raw.header.count + raw.body.count
+            batch.append(consume raw)
             raw = RawMessage()
             if batch.count >= maxBatch || batchBytes >= 8 << 20 {
                 try flush(batch, path: path, maildir: maildir)
@@ -100,7 +103,7 @@ final class MailImport {
 
     private func flush(_ batch: [RawMessage], path: String?, maildir: MaildirInfo?) throws {
         guard !batch.isEmpty else { return }
-        let parsed = MessageParser.parseAll(batch, file: file, path: path, maildir: maildir, options: options)
+        let parsed = MessageParser.parseAll(batch, ids: ids, path: path, maildir: maildir, options: options)
         for p in parsed { try commit(p) }
     }
 
@@ -176,12 +179,7 @@ final class MailImport {
     // MARK: - Helpers
 
     static func hash64(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h &*= 0x100_0000_01b3
-        }
-        return h
+        s.withBytes { fnv1a($0) }
     }
 }
 

@@ -54,26 +54,26 @@ struct ParsedMessage {
 enum MessageParser {
     /// Parses a batch, on every core when it is large enough; results in input order.
     static func parseAll(
-        _ batch: [RawMessage], file: String, path: String?, maildir: MaildirInfo?, options: MailOptions
+        _ batch: [RawMessage], ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
     ) -> [ParsedMessage] {
         let n = batch.count
         let workers = min(options.threads > 0 ? options.threads : ProcessInfoCores.count, max(1, n / 32))
         if workers <= 1 {
-            return batch.map { parse($0, file: file, path: path, maildir: maildir, options: options) }
+            return batch.map { parse($0, ids: ids, path: path, maildir: maildir, options: options) }
         }
-        let out = UnsafeMutableBufferPointer<ParsedMessage>.allocate(capacity: n)
-        let slots = Slots(base: out)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = n * w / workers
-            let hi = n * (w + 1) / workers
-            for i in lo..<hi {
-                (slots.base.baseAddress! + i).initialize(to: parse(batch[i], file: file, path: path, maildir: maildir, options: options))
+        // Workers initialise distinct slots of the result in place (no copies).
+        return [ParsedMessage](unsafeUninitializedCapacity: n) { buffer, count in
+            let slots = Slots(base: buffer)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let lo = n * w / workers
+                let hi = n * (w + 1) / workers
+                for i in lo..<hi {
+                    (slots.base.baseAddress! + i).initialize(
+                        to: parse(batch[i], ids: ids, path: path, maildir: maildir, options: options))
+                }
             }
+            count = n
         }
-        let result = Array(out)
-        _ = out.deinitialize()
-        out.deallocate()
-        return result
     }
 
     /// Distinct slots written by distinct workers: no two touch the same one.
@@ -82,7 +82,7 @@ enum MessageParser {
     }
 
     static func parse(
-        _ raw: RawMessage, file: String, path: String?, maildir: MaildirInfo?, options: MailOptions
+        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
     ) -> ParsedMessage {
         var m = ParsedMessage(locator: Locator(line: raw.line, record: raw.index, path: path))
         let f = HeaderFields(raw.header)
@@ -130,7 +130,7 @@ enum MessageParser {
         addAll(f.cc, .cc)
         addAll(f.bcc, .bcc)
         m.keys = m.participants.map { p in
-            guard let a = p.email, a.utf8.contains(0x40) else { return (0, 0) }
+            guard let a = p.email, a.containsByte(0x40) else { return (0, 0) }
             return ContactBook.keys(address: a, name: p.name)
         }
         if !domainless.isEmpty {
@@ -149,9 +149,9 @@ enum MessageParser {
         if let s = f.subject {
             m.subject = collapse(EncodedWords.decode(s, messageCharset: charset))
         }
-        m.messageID = f.messageID.flatMap { ids($0).first }
-        m.inReplyTo = f.inReplyTo.map { ids($0) } ?? []
-        m.references = f.references.map { ids($0) } ?? []
+        m.messageID = f.messageID.flatMap { messageIDs($0).first }
+        m.inReplyTo = f.inReplyTo.map { messageIDs($0) } ?? []
+        m.references = f.references.map { messageIDs($0) } ?? []
 
         // Date.
         if let d = f.date {
@@ -230,12 +230,12 @@ enum MessageParser {
         }
         let loc = m.locator
         m.interaction = Interaction(
-            id: StableID.record(plugin: MailImport.plugin, file: file, locator: loc, recordId: m.messageID), type: .email,
+            id: ids.id(recordId: m.messageID, locator: loc), type: .email,
             timestamp: m.timestamp, utcOffsetMinutes: m.utcOffsetMinutes, participants: m.participants,
             subject: m.subject, snippet: m.snippet, messageId: m.messageID,
             threadId: m.references.first ?? m.inReplyTo.first ?? m.messageID, parentId: m.inReplyTo.first ?? m.references.last,
             status: m.status, extensions: m.extensions,
-            sources: [Provenance(plugin: MailImport.plugin, file: file, locator: loc, recordId: m.messageID)])
+            sources: [Provenance(plugin: MailImport.plugin, file: ids.file, locator: loc, recordId: m.messageID)])
         return m
     }
 
@@ -259,11 +259,11 @@ enum MessageParser {
 
     /// Message ids of a Message-ID, In-Reply-To or References field: every
     /// `<...>`; without brackets, the whitespace-separated words that hold `@`.
-    static func ids(_ v: HeaderFields.Value) -> [String] {
-        v.withUnsafeBufferPointer { ids($0) }
+    static func messageIDs(_ v: HeaderFields.Value) -> [String] {
+        v.withUnsafeBufferPointer { messageIDs($0) }
     }
 
-    static func ids(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
+    static func messageIDs(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
         var out: [String] = []
         var i = 0
         while i < b.count {

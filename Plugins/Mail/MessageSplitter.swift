@@ -27,7 +27,7 @@ struct RawMessage {
         case absent, used, inconsistent, ignored
     }
 
-    init() { header.reserveCapacity(2048) }
+    init() { header.reserveCapacity(1024) }
 
     mutating func reset() {
         envelope = nil

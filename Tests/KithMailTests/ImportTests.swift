@@ -206,6 +206,16 @@ struct ImportTests {
         #expect(s.recordsRejected == 0)
     }
 
+    @Test func recordIDsMatchStableID() {
+        let ids = RecordIDs(plugin: "mail", file: "Mail/inbox.mbox")
+        for rid in ["a1b2c3d4@correo.example.es", "x", "ümlaut@example.de"] {
+            let loc = Locator(line: 3, record: 1)
+            #expect(ids.id(recordId: rid, locator: loc) == StableID.record(plugin: "mail", file: "Mail/inbox.mbox", locator: loc, recordId: rid))
+        }
+        let loc = Locator(line: 9, record: 2, path: "cur/x")
+        #expect(ids.id(recordId: nil, locator: loc) == StableID.record(plugin: "mail", file: "Mail/inbox.mbox", locator: loc))
+    }
+
     @Test func diagnosticsCarryNoPersonalData() throws {
         let text = message("From: Secretname <secret.person@example.org>\nTo: hidden at example.org, loneuser\nDate: Mon, 4 Mar 2024 10:12:44 -0000\nbroken line here")
         let o = importMail(text)
