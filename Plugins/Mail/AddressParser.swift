@@ -56,7 +56,9 @@ enum AddressParser {
     static func parse(_ b: UnsafeBufferPointer<UInt8>, messageCharset: Charset?) -> [MailAddress] {
         let tokens = lex(b)
         var out: [MailAddress] = []
+        out.reserveCapacity(4)
         var items: [ArraySlice<Token>] = []
+        items.reserveCapacity(8)
         var itemStart = 0
         var inAngle = false
         var inGroup = false
@@ -105,9 +107,9 @@ enum AddressParser {
             if k + 1 < items.count, isBareWord(b, items[k]), startsWithOneWordAngle(b, items[k + 1]) {
                 item = tokens[items[k].startIndex..<items[k + 1].endIndex]
                 k += 1
-                out += mailboxes(b, item, messageCharset: messageCharset)
+                mailboxes(b, item, into: &out, messageCharset: messageCharset)
             } else {
-                out += mailboxes(b, item, messageCharset: messageCharset)
+                mailboxes(b, item, into: &out, messageCharset: messageCharset)
             }
             k += 1
         }
@@ -118,7 +120,7 @@ enum AddressParser {
 
     private static func lex(_ b: UnsafeBufferPointer<UInt8>) -> [Token] {
         var tokens: [Token] = []
-        tokens.reserveCapacity(16)
+        tokens.reserveCapacity(max(16, b.count / 6))
         var i = 0
         let n = b.count
         var space = false
@@ -230,11 +232,10 @@ enum AddressParser {
     }
 
     private static func mailboxes(
-        _ b: UnsafeBufferPointer<UInt8>, _ whole: ArraySlice<Token>, messageCharset: Charset?
-    ) -> [MailAddress] {
+        _ b: UnsafeBufferPointer<UInt8>, _ whole: ArraySlice<Token>, into out: inout [MailAddress], messageCharset: Charset?
+    ) {
         // Angle addresses one after another (missing commas) are read in a
         // loop, not by recursion: a hostile header cannot exhaust the stack.
-        var out: [MailAddress] = []
         var item = whole
         while let open = item.firstIndex(where: { $0.kind == .special && b[$0.start] == 0x3C }) {
             var close = open + 1
@@ -261,12 +262,12 @@ enum AddressParser {
                 let address = addressText(b, addrTokens)
                 if !address.isEmpty { out.append(address.withUnsafeBufferPointer { finish(name: name, address: $0) }) }
             }
-            guard let nc = rest.firstIndex(where: { $0.kind != .comment }) else { return out }
+            guard let nc = rest.firstIndex(where: { $0.kind != .comment }) else { return }
             rest = rest[nc...]
             item = rest
         }
-        guard !item.isEmpty else { return out }
-        return out + plainMailboxes(b, item, messageCharset: messageCharset)
+        guard !item.isEmpty else { return }
+        out += plainMailboxes(b, item, messageCharset: messageCharset)
     }
 
     /// Mailboxes without angle brackets: `addr`, `addr (Name)`, `a@x b@y`,

@@ -19,7 +19,9 @@ enum EncodedWords {
         out.reserveCapacity(bytes.count + bytes.count / 2)
         var encLabel: Range<Int>?
         var encBytes: [UInt8] = []
+        encBytes.reserveCapacity(bytes.count)
         var wordStarts: [Int] = []
+        wordStarts.reserveCapacity(4)
         var litStart = 0  // literal text is always the contiguous run bytes[litStart..<i]
         var afterWord = false
         var i = first

@@ -56,6 +56,7 @@ struct HeaderFields {
         // stored values are slices of `header`.
         let base = header.startIndex
         var spans: [(name: Name, start: Int, end: Int)] = []
+        spans.reserveCapacity(16)
         var malformedSpans: [(Int, Int)] = []
         var count = 0
         header.withUnsafeBufferPointer { h in

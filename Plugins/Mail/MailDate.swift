@@ -31,6 +31,7 @@ public struct MailDate: Hashable, Sendable {
         // Tokens: runs of letters, runs of digits (with ':' inside for
         // times), signs with digits for zones. Comments are dropped.
         var words: [(kind: UInt8, start: Int, end: Int)] = []  // kind: a=alpha, d=digits, t=time, z=zone
+        words.reserveCapacity(12)
         var i = 0
         let n = b.count
         while i < n, words.count < 24 {
@@ -90,6 +91,7 @@ public struct MailDate: Hashable, Sendable {
         var zoneSeen = false
         var pm: Bool?
         var numbers: [(value: Int, digits: Int)] = []
+        numbers.reserveCapacity(6)
         for w in words {
             switch w.kind {
             case 0x61:
@@ -179,6 +181,7 @@ public struct MailDate: Hashable, Sendable {
 
     private static func split(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ sep: UInt8) -> [(Int, Int)] {
         var out: [(Int, Int)] = []
+        out.reserveCapacity(4)
         var start = s
         for k in s...e where k == e || b[k] == sep || b[k] == 0x2E {
             out.append((number(b, start, k), k - start))

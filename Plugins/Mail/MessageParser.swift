@@ -91,6 +91,7 @@ enum MessageParser {
             return m
         }
         m.escapedFromLines = raw.escapedFromLines
+        m.participants.reserveCapacity(8)
         let charset = f.contentType.flatMap { MIMEValue.charset(in: $0) }
 
         if raw.headerTruncated {
