@@ -51,7 +51,22 @@ struct RecordIDs: Sendable {
             return StableID.record(plugin: plugin, file: file, locator: locator, recordId: nil)
         }
         let h = recordId.withBytes { fnv1a($0, prefix) }
-        let hex = String(h, radix: 16)
-        return plugin + ":" + String(repeating: "0", count: 16 - hex.utf8.count) + hex
+        // "<plugin>:" and 16 lower-case hex digits, written in one go.
+        let p = plugin.utf8.count
+        return String(unsafeUninitializedCapacity: p + 17) { out in
+            var k = 0
+            for c in plugin.utf8 {
+                out[k] = c
+                k += 1
+            }
+            out[k] = 0x3A
+            k += 1
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let d = UInt8((h >> UInt64(shift)) & 0xF)
+                out[k] = d < 10 ? 0x30 + d : 0x57 + d
+                k += 1
+            }
+            return k
+        }
     }
 }

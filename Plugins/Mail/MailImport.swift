@@ -5,6 +5,8 @@ import KithPlugin
 struct MailOptions {
     /// The archive owner's addresses, lower-cased.
     var me: Set<String> = []
+    /// `me` as case-folded hashes (`ContactBook.foldedHash`).
+    var meKeys: Set<UInt64> = []
     /// Snippet length in characters; 0 reads no body.
     var snippet = 0
     /// Undo mboxrd `>From` escaping in snippets.
@@ -19,6 +21,7 @@ struct MailOptions {
     init(_ o: PluginOptions) throws(PluginError) {
         if let v = o["me"] {
             me = Set(v.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }).map { $0.lowercased() })
+            meKeys = Set(me.map { ContactBook.foldedHash($0) })
         }
         if let v = o["snippet"] {
             guard let n = Int(v), n >= 0 else {
@@ -155,7 +158,7 @@ final class MailImport {
 
         // Owner.
         if !options.me.isEmpty {
-            let fromMe = m.fromKeys.contains { options.me.contains($0) }
+            let fromMe = m.fromKeys.contains { options.meKeys.contains($0) }
             let toMe = m.participants.contains { p in
                 p.role != .from && p.role != .sender && p.role != .replyTo
                     && p.email.map { options.me.contains($0.lowercased()) } == true

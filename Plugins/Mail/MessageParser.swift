@@ -21,8 +21,8 @@ struct ParsedMessage {
     var participants: [Participant] = []
     /// Contact-book keys per participant (address hash 0: no contact).
     var keys: [(address: UInt64, name: UInt64)] = []
-    /// From addresses, lower-cased.
-    var fromKeys: [String] = []
+    /// From addresses, as case-folded hashes (`ContactBook.foldedHash`).
+    var fromKeys: [UInt64] = []
     var extensions: [String: [String]] = [:]
     var subject: String?
     var messageID: String?
@@ -118,9 +118,9 @@ enum MessageParser {
                 for a in AddressParser.parse(v, messageCharset: charset) {
                     if a.domainless { domainless.append(a.address ?? a.name ?? "") }
                     if a.rewrittenAt { rewritten += 1 }
-                    if skippingFrom, let addr = a.address, m.fromKeys.contains(addr.lowercased()) { continue }
+                    if skippingFrom, let addr = a.address, m.fromKeys.contains(ContactBook.foldedHash(addr)) { continue }
                     m.participants.append(Participant(role: role, name: a.name, email: a.address))
-                    if role == .from, let addr = a.address { m.fromKeys.append(addr.lowercased()) }
+                    if role == .from, let addr = a.address { m.fromKeys.append(ContactBook.foldedHash(addr)) }
                 }
             }
         }
@@ -225,7 +225,7 @@ enum MessageParser {
         }
         if let mid = m.messageID {
             m.dedupeKey = MailImport.hash64(mid)
-            var fp = MailImport.hash64(m.fromKeys.first ?? "")
+            var fp = m.fromKeys.first ?? 0
             fp ^= UInt64(bitPattern: m.timestamp?.secondsSince1970 ?? 0) &* 0x9E37_79B9_7F4A_7C15
             m.fingerprint = fp & 0xFFFF_FFFF
         }
