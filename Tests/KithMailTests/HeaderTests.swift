@@ -119,3 +119,41 @@ struct HeaderTests {
         #expect(o.codes().contains("mail.truncated"))
     }
 }
+
+@Suite("hostile input")
+struct HostileTests {
+    /// Seeded mutations of the sample mbox with the bytes parsers trip on.
+    @Test(arguments: [1, 2, 3, 4])
+    func mutatedSamplesNeverCrash(seed: UInt64) throws {
+        let sample = try RepositoryFiles.bytes("SampleExports/inbox.mbox")
+        let nasty: [[UInt8]] = ["<", ">", "\"", "(", ")", "=?", "?=", ":", ";", ",", "@", "\\", "\n", "\r", "\n\n", "From ",
+            "=?utf-8?B?", "=?iso-2022-jp?B?GyRC?=", "\u{0}", "\u{FF}", " at ", "Content-Length: 99999999999\n"].map { Array($0.utf8) }
+        var rng = SplitMix64(seed: seed)
+        for _ in 0..<40 {
+            var bytes = sample
+            for _ in 0..<(1 + Int(rng.next() % 40)) {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 3 {
+                case 0: bytes.insert(contentsOf: nasty[Int(rng.next() % UInt64(nasty.count))], at: at)
+                case 1: bytes[at] = UInt8(truncatingIfNeeded: rng.next())
+                default: bytes.removeSubrange(at..<min(bytes.count, at + Int(rng.next() % 50)))
+                }
+            }
+            let o = importMail(bytes, name: "m.mbox", options: ["snippet": "50", "me": "anna.vogt@example.org"])
+            #expect(o.thrown == nil)
+            if let s = o.summary {
+                #expect(s.recordsRead >= s.recordsRejected)
+                #expect(o.diagnostics.filter { $0.severity == .error }.count >= s.recordsRejected)
+            }
+        }
+    }
+
+    @Test func hugeLinesAndHeadersStayBounded() {
+        // A 3 MB line in the header, then one in the body.
+        let long = String(repeating: "x", count: 3 << 20)
+        let text = "From a@example.org Mon Mar  4 09:12:44 2024\nFrom: a@example.org\nX-Long: " + long + "\nSubject: s\n\n" + long + "\nFrom b@example.org Mon Mar  4 09:12:45 2024\nFrom: b@example.org\n\nx\n"
+        let o = importMail(text)
+        #expect(o.summary?.recordsRead == 2)
+        #expect(o.interactions.map { $0.participants.first?.email } == ["a@example.org", "b@example.org"])
+    }
+}
