@@ -139,6 +139,40 @@ final class LineSource {
         }
     }
 
+    /// Skips whole lines that cannot matter to the splitter: those whose
+    /// first byte is neither `F` nor `>` (and is not a line start piece).
+    /// Stops before such a line, or at the end. Returns whether the last
+    /// skipped line was empty (`nil` when none was skipped). The body hot
+    /// loop: one memchr and one compare per line.
+    func skipPlainLines() -> Bool? {
+        var lastEmpty: Bool?
+        while true {
+            if midLine { return lastEmpty }
+            // Scan complete lines in the buffer.
+            var p = start
+            while p < end {
+                let c = buf[p]
+                if c == 0x46 || c == 0x3E { break }
+                guard let q = memchr(buf + p, 0x0A, end - p) else { break }
+                let nl = UnsafeMutablePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - buf
+                lastEmpty = nl == p || (nl == p + 1 && c == 0x0D)
+                lineNumber += 1
+                p = nl + 1
+            }
+            if p > start {
+                start = p
+                cached = nil
+            }
+            if start < end {
+                let c = buf[start]
+                if c == 0x46 || c == 0x3E { return lastEmpty }
+                // An incomplete line at the end of the buffer: read more.
+                if end - start >= maxLine { return lastEmpty }
+            }
+            if !fill() { return lastEmpty }
+        }
+    }
+
     /// Makes at least `count` bytes available ahead (or all that is left);
     /// returns how many are.
     func ensureAhead(_ count: Int) -> Int {

@@ -244,7 +244,9 @@ final class MessageSplitter {
 
     private func scanBody(_ m: inout RawMessage) {
         var prevBlank = true
-        while let p = src.peekLine() {
+        while true {
+            if bodyCapture == 0, let lastEmpty = src.skipPlainLines() { prevBlank = lastEmpty }
+            guard let p = src.peekLine() else { break }
             if p.startsLine, p.count >= 5 {
                 let c = p[0]
                 if c == 0x46, p.hasPrefix("From ") {
