@@ -1,7 +1,7 @@
 // Throughput benchmarks for Kith's hot paths, run in release mode:
 //
 //   swift run -c release kith-bench jsonl [COUNT]
-//   swift run -c release kith-bench mail FILE [TRUTH.tsv]
+//   swift run -c release kith-bench mail FILE [TRUTH.tsv]   (KITH_MAIL_OPTIONS="threads=1;dedupe=no")
 //
 // Prints MB/s and records/s for the hand-written JSON Lines writer and reader
 // beside Foundation's JSONEncoder/JSONDecoder on the same records, and the
@@ -136,8 +136,12 @@ func benchJSONL(count: Int, kithOnly: Bool = false) throws {
 /// sender, date and subject against gen_mbox.py's truth file (read line by
 /// line beside the import, so memory stays flat).
 func benchMail(path: String, truthPath: String?) throws {
+    // KITH_MAIL_OPTIONS="threads=1;dedupe=no" passes plugin options.
     var options = PluginOptions()
-    if let t = ProcessInfo.processInfo.environment["KITH_THREADS"] { options["threads"] = t }
+    for kv in (ProcessInfo.processInfo.environment["KITH_MAIL_OPTIONS"] ?? "").split(separator: ";") {
+        let parts = kv.split(separator: "=", maxSplits: 1)
+        if parts.count == 2 { options[String(parts[0])] = String(parts[1]) }
+    }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     let truth = truthPath.flatMap { FileManager.default.fileExists(atPath: $0) ? try? ByteStream(path: $0) : nil }
     _ = truth?.readLine()  // header

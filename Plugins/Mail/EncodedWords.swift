@@ -123,8 +123,6 @@ enum EncodedWords {
         return nil
     }
 
-    /// True when `bytes` hold an encoded word start.
-    static func mayContainWords(_ b: UnsafeBufferPointer<UInt8>) -> Bool { firstEncodedWordStart(b) != nil }
 
     private struct Word {
         var charset: Range<Int>

@@ -205,12 +205,6 @@ final class LineSource {
         start = stop
     }
 
-    /// True when nothing is left.
-    var atEnd: Bool {
-        if start < end { return false }
-        return !fill() && start >= end
-    }
-
     /// Skips a UTF-8 byte order mark at the current position.
     func skipBOM() {
         if ensureAhead(3) >= 3, buf[start] == 0xEF, buf[start + 1] == 0xBB, buf[start + 2] == 0xBF { start += 3 }

@@ -21,6 +21,7 @@ public import KithPlugin
 /// - `content-length=ignore`: never trust Content-Length (default: trusted
 ///   when it ends exactly at a message boundary).
 /// - `dedupe=no`: report every copy of a repeated message.
+/// - `threads=N`: parse headers on N threads (default: up to 4 cores).
 public struct MailPlugin: Importer {
     public init() {}
 
