@@ -56,7 +56,11 @@ final class MailImport {
     var summary = ImportSummary()
     private var book = ContactBook()
     /// Message-ID hash -> (fingerprint << 32 | record).
-    private var seen: [UInt64: UInt64] = [:]
+    /// Message-ID hash -> 10-bit sender/date fingerprint << 22 | message
+    /// index (saturating at 2^22 - 1): 12 bytes per message.
+    private var seen: [UInt64: UInt32] = [:]
+    private static let recordBits: UInt32 = 22
+    private static let recordMask: UInt32 = (1 << recordBits) - 1
     private var hintedMboxrd = false
     private var record = 0
 
@@ -85,6 +89,11 @@ final class MailImport {
             stream, bodyCapture: options.snippet > 0 ? 64 * 1024 : 0, useContentLength: options.contentLength,
             singleMessage: singleMessage)
         let maxBatch = options.snippet > 0 ? 32 : 1024
+        if options.dedupe, seen.isEmpty, let total = stream.totalBytes, total > 1 << 24 {
+            // Size the duplicate table once (about one message per 2 KB)
+            // rather than letting it double, which briefly holds two tables.
+            seen.reserveCapacity(min(total / 2048, 4 << 20))
+        }
         var batch: [RawMessage] = []
         batch.reserveCapacity(maxBatch)
         var batchBytes = 0
@@ -131,19 +140,21 @@ final class MailImport {
 
         // Duplicates.
         if options.dedupe, let key = m.dedupeKey {
-            let fp = m.fingerprint
+            let fp = UInt32(truncatingIfNeeded: m.fingerprint) & 0x3FF
             if let prior = seen[key] {
-                let priorRecord = Int(prior & 0xFFFF_FFFF)
-                if prior >> 32 == fp {
+                let priorRecord = prior & Self.recordMask
+                let which = priorRecord == Self.recordMask ? "an earlier message" : "message \(priorRecord)"
+                if prior >> Self.recordBits == fp {
                     try diag(.note, loc, "mail.duplicate",
-                        "duplicate of message \(priorRecord) (same Message-ID, sender and date); imported once, from its first copy")
+                        "duplicate of \(which) (same Message-ID, sender and date); imported once, from its first copy")
                     return
                 }
                 try diag(.warning, loc, "mail.message-id.reused",
-                    "same Message-ID as message \(priorRecord) but another sender or date; both kept")
+                    "same Message-ID as \(which) but another sender or date; both kept")
                 interaction.id = StableID.record(plugin: plugin, file: file, locator: loc, recordId: nil)
             } else {
-                seen[key] = fp << 32 | UInt64(UInt32(truncatingIfNeeded: loc.record ?? 0))
+                let r = UInt32(clamping: loc.record ?? 0)
+                seen[key] = fp << Self.recordBits | min(r, Self.recordMask)
             }
         }
 
