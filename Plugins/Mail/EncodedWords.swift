@@ -14,6 +14,16 @@ enum EncodedWords {
         guard let first = firstEncodedWordStart(bytes) else {
             return Charset.headerText(bytes, messageCharset: messageCharset)
         }
+        // First assume that every UTF-8 part is valid and copy bytes through,
+        // checking the whole once at the end (the common case); else decode
+        // part by part with every fallback.
+        if let fast = decode(bytes, first: first, messageCharset: messageCharset, trustUTF8: true) { return fast }
+        return decode(bytes, first: first, messageCharset: messageCharset, trustUTF8: false) ?? ""
+    }
+
+    private static func decode(
+        _ bytes: UnsafeBufferPointer<UInt8>, first: Int, messageCharset: Charset?, trustUTF8: Bool
+    ) -> String? {
         // Output is gathered as UTF-8 bytes and made a String once.
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 2)
@@ -31,7 +41,7 @@ enum EncodedWords {
         func flushEnc() {
             guard let label = encLabel else { return }
             let cs = Charset.named(bytes: UnsafeBufferPointer(rebasing: bytes[label])) ?? .utf8
-            if cs == .utf8, !encBytes.contains(where: { $0 >= 0x80 }) {
+            if cs == .utf8, trustUTF8 || !encBytes.contains(where: { $0 >= 0x80 }) {
                 out += encBytes
             } else if wordStarts.count > 1, encBytes.withUnsafeBufferPointer({ cs.decodeStrict($0) }) == nil {
                 // Some decoders (ISO-2022-JP) refuse words that are each
@@ -50,7 +60,7 @@ enum EncodedWords {
         func flushLit(_ end: Int) {
             guard end > litStart else { return }
             let run = UnsafeBufferPointer(rebasing: bytes[litStart..<end])
-            if run.contains(where: { $0 >= 0x80 }) {
+            if !trustUTF8, run.contains(where: { $0 >= 0x80 }) {
                 appendText(Charset.headerText(run, messageCharset: messageCharset))
             } else {
                 out.append(contentsOf: run)
@@ -101,6 +111,7 @@ enum EncodedWords {
         }
         flushEnc()
         flushLit(n)
+        if trustUTF8 { return String(validating: out, as: UTF8.self) }
         return String(decoding: out, as: UTF8.self)
     }
 
