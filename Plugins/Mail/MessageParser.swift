@@ -54,13 +54,15 @@ struct ParsedMessage {
 enum MessageParser {
     /// Parses a batch, on every core when it is large enough; results in input order.
     static func parseAll(
-        _ batch: [RawMessage], ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
+        _ batch: [RawMessage], ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions,
+        caches: [AddressCache]
     ) -> [ParsedMessage] {
         let n = batch.count
-        let workers = min(options.threads > 0 ? options.threads : ProcessInfoCores.count, max(1, n / 32))
+        let workers = min(caches.count, max(1, n / 32))
         if workers <= 1 {
-            return batch.map { parse($0, ids: ids, path: path, maildir: maildir, options: options) }
+            return batch.map { parse($0, ids: ids, path: path, maildir: maildir, options: options, cache: caches[0]) }
         }
+        let shared = SharedCaches(caches: caches)
         // Workers initialise distinct slots of the result in place (no copies).
         return [ParsedMessage](unsafeUninitializedCapacity: n) { buffer, count in
             let slots = Slots(base: buffer)
@@ -69,11 +71,16 @@ enum MessageParser {
                 let hi = n * (w + 1) / workers
                 for i in lo..<hi {
                     (slots.base.baseAddress! + i).initialize(
-                        to: parse(batch[i], ids: ids, path: path, maildir: maildir, options: options))
+                        to: parse(batch[i], ids: ids, path: path, maildir: maildir, options: options, cache: shared.caches[w]))
                 }
             }
             count = n
         }
+    }
+
+    /// One cache per worker: worker `w` only ever touches `caches[w]`.
+    private struct SharedCaches: @unchecked Sendable {
+        let caches: [AddressCache]
     }
 
     /// Distinct slots written by distinct workers: no two touch the same one.
@@ -82,7 +89,8 @@ enum MessageParser {
     }
 
     static func parse(
-        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
+        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions,
+        cache: AddressCache
     ) -> ParsedMessage {
         var m = ParsedMessage(locator: Locator(line: raw.line, record: raw.index, path: path))
         let f = HeaderFields(raw.header)
@@ -115,7 +123,7 @@ enum MessageParser {
         var rewritten = 0
         func addAll(_ values: [HeaderFields.Value], _ role: ParticipantRole, skippingFrom: Bool = false) {
             for v in values {
-                for a in AddressParser.parse(v, messageCharset: charset) {
+                for a in v.withUnsafeBufferPointer({ cache.parse($0, messageCharset: charset) }) {
                     if a.domainless { domainless.append(a.address ?? a.name ?? "") }
                     if a.rewrittenAt { rewritten += 1 }
                     if skippingFrom, let addr = a.address, m.fromKeys.contains(ContactBook.foldedHash(addr)) { continue }
