@@ -191,7 +191,7 @@ enum AddressParser {
 
     /// The end of an encoded word starting at `s`, which may hold specials
     /// (`,` `:` `"`) that would otherwise break the lexing.
-    static func encodedWordEnd(_ b: UnsafeBufferPointer<UInt8>, _ s: Int) -> Int? {
+    private static func encodedWordEnd(_ b: UnsafeBufferPointer<UInt8>, _ s: Int) -> Int? {
         var i = s + 2
         var q = 0
         let n = b.count

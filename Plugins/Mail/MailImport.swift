@@ -65,13 +65,10 @@ final class MailImport {
     private var record = 0
 
     private let ids: RecordIDs
-    /// One address cache per parsing thread.
-    private let caches: [AddressCache]
 
     init(file: String, options: MailOptions, emit: @escaping (ImportEvent) throws -> Void) {
         self.file = file
         ids = RecordIDs(plugin: Self.plugin, file: file)
-        caches = (0..<(options.threads > 0 ? options.threads : ProcessInfoCores.count)).map { _ in AddressCache() }
         self.options = options
         self.emit = emit
     }
@@ -118,7 +115,7 @@ final class MailImport {
 
     private func flush(_ batch: [RawMessage], path: String?, maildir: MaildirInfo?) throws {
         guard !batch.isEmpty else { return }
-        let parsed = MessageParser.parseAll(batch, ids: ids, path: path, maildir: maildir, options: options, caches: caches)
+        let parsed = MessageParser.parseAll(batch, ids: ids, path: path, maildir: maildir, options: options)
         for p in parsed { try commit(p) }
     }
 

@@ -54,15 +54,13 @@ struct ParsedMessage {
 enum MessageParser {
     /// Parses a batch, on every core when it is large enough; results in input order.
     static func parseAll(
-        _ batch: [RawMessage], ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions,
-        caches: [AddressCache]
+        _ batch: [RawMessage], ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
     ) -> [ParsedMessage] {
         let n = batch.count
-        let workers = min(caches.count, max(1, n / 32))
+        let workers = min(options.threads > 0 ? options.threads : ProcessInfoCores.count, max(1, n / 32))
         if workers <= 1 {
-            return batch.map { parse($0, ids: ids, path: path, maildir: maildir, options: options, cache: caches[0]) }
+            return batch.map { parse($0, ids: ids, path: path, maildir: maildir, options: options) }
         }
-        let shared = SharedCaches(caches: caches)
         // Workers initialise distinct slots of the result in place (no copies).
         return [ParsedMessage](unsafeUninitializedCapacity: n) { buffer, count in
             let slots = Slots(base: buffer)
@@ -71,16 +69,11 @@ enum MessageParser {
                 let hi = n * (w + 1) / workers
                 for i in lo..<hi {
                     (slots.base.baseAddress! + i).initialize(
-                        to: parse(batch[i], ids: ids, path: path, maildir: maildir, options: options, cache: shared.caches[w]))
+                        to: parse(batch[i], ids: ids, path: path, maildir: maildir, options: options))
                 }
             }
             count = n
         }
-    }
-
-    /// One cache per worker: worker `w` only ever touches `caches[w]`.
-    private struct SharedCaches: @unchecked Sendable {
-        let caches: [AddressCache]
     }
 
     /// Distinct slots written by distinct workers: no two touch the same one.
@@ -89,8 +82,7 @@ enum MessageParser {
     }
 
     static func parse(
-        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions,
-        cache: AddressCache
+        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
     ) -> ParsedMessage {
         var m = ParsedMessage(locator: Locator(line: raw.line, record: raw.index, path: path))
         let f = HeaderFields(raw.header)
@@ -123,7 +115,7 @@ enum MessageParser {
         var rewritten = 0
         func addAll(_ values: [HeaderFields.Value], _ role: ParticipantRole, skippingFrom: Bool = false) {
             for v in values {
-                for a in v.withUnsafeBufferPointer({ cache.parse($0, messageCharset: charset) }) {
+                for a in AddressParser.parse(v, messageCharset: charset) {
                     if a.domainless { domainless.append(a.address ?? a.name ?? "") }
                     if a.rewrittenAt { rewritten += 1 }
                     if skippingFrom, let addr = a.address, m.fromKeys.contains(ContactBook.foldedHash(addr)) { continue }

@@ -104,36 +104,3 @@ struct AddressTests {
         #expect(parseAddresses(words).count == 50_000)
     }
 }
-
-@Suite("address cache")
-struct AddressCacheTests {
-    @Test(arguments: [
-        "Anna-Lena Vogt <anna.vogt@example.org>, bob.okafor@example.com",
-        "=?utf-8?Q?Vogt,_Anna-Lena?= <anna.vogt@example.org>, b@example.org",
-        "Thornton, Elizabeth <liz.thornton@gmail.com>",
-        "\"Vogt, Anna-Lena\" <anna.vogt@example.org>, Bob <bob.okafor@example.com>",
-        "Team: a@example.org, b@example.org;, c@example.org",
-        "a@example.org b@example.org, <@relay:c@example.org>",
-        "soren at example.dk (Søren), root",
-        "a@example.org,",
-        "=?utf-8?B?U8M=?= =?utf-8?B?uHJlbg==?= <soren@example.dk>",
-    ])
-    func cachedResultsEqualTheParser(header: String) {
-        let cache = AddressCache(limit: 4)
-        let bytes = Array(header.utf8)
-        let direct = AddressParser.parse(bytes, messageCharset: nil)
-        for _ in 0..<3 {
-            let cached = bytes.withUnsafeBufferPointer { cache.parse($0, messageCharset: nil) }
-            #expect(cached == direct)
-        }
-    }
-
-    @Test func simpleItemsSplitOnlyWhereSafe() {
-        func items(_ s: String) -> Int? { Array(s.utf8).withUnsafeBufferPointer { AddressCache.simpleItems($0)?.count } }
-        #expect(items("a@x, b@y, C <c@z>") == 3)
-        #expect(items("=?utf-8?Q?a,b?= <a@x>, b@y") == 2)
-        #expect(items("\"a, b\" <a@x>") == nil)
-        #expect(items("Last, First <a@x>") == nil)
-        #expect(items("g: a@x;") == nil)
-    }
-}
