@@ -39,7 +39,17 @@ public struct MailPlugin: Importer {
             let e = Set(probe.directoryEntries)
             if e.contains("cur") && e.contains("new") { return .certain("Maildir: cur/ and new/ folders") }
             if (e.contains("cur") || e.contains("new")) && e.contains("tmp") { return .likely("Maildir-like folders") }
-            return .no("not a Maildir (no cur/ and new/)")
+            // A folder of message files is one archive (contacts and
+            // duplicates across its files).
+            let visible = probe.directoryEntries.filter { !$0.hasPrefix(".") }
+            let mail = visible.filter { name in
+                guard let dot = name.lastIndex(of: ".") else { return false }
+                return ["eml", "mbox", "mbx", "mboxrd"].contains(name[name.index(after: dot)...].lowercased())
+            }
+            if mail.count >= 2 && mail.count * 10 >= visible.count * 8 {
+                return Detection(confidence: 60, reason: "a folder of .eml/.mbox files")
+            }
+            return .no("not a Maildir (no cur/ and new/) nor a folder of mail files")
         }
         let extFits = descriptor.fileExtensions.contains(probe.fileExtension)
         var b = probe.head[...]

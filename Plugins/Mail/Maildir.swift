@@ -10,9 +10,11 @@ import KithPlugin
 /// are read too, their name kept in `mail:folder`. The flags after the
 /// `:2,` separator (or `!2,`/`;2,` where `:` is not allowed in file names)
 /// are kept in `mail:maildir-flags`; `T` (trashed) and `D` (draft) set the
-/// status. A folder that is not a Maildir (read with `--format mail`) has
-/// every file read as an mbox or a single message, and its Maildir
-/// subfolders as Maildirs.
+/// status. A folder that is not a Maildir (a folder of .eml or .mbox files,
+/// or any folder read with `--format mail`) has every file that looks like
+/// mail read as an mbox or a single message (others are skipped with a
+/// note), and its Maildir subfolders read as Maildirs: one input, so
+/// contacts and duplicates are counted across all its files.
 enum Maildir {
     static func read(_ root: String, into run: MailImport) throws {
         let fm = FileManager.default
@@ -49,7 +51,18 @@ enum Maildir {
                     try walk(path, relative: rel + "/", depth: depth + 1, into: run, fm: fm)
                 }
             } else {
-                try readFile(path, relative: rel, info: nil, into: run)
+                // Only what looks like mail: a folder of .eml files also
+                // holds READMEs and pictures.
+                let head = (try? ByteStream(path: path).peek(FormatProbe.headSize)) ?? []
+                if MailPlugin().detect(FormatProbe(fileName: entry, head: head)).confidence >= 50 {
+                    try readFile(path, relative: rel, info: nil, into: run)
+                } else {
+                    try run.emit(
+                        .diagnostic(
+                            Diagnostic(
+                                severity: .note, file: run.file, locator: Locator(path: rel),
+                                message: "skipped: not a mail file", code: "mail.skipped")))
+                }
             }
         }
     }

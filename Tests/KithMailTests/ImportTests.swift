@@ -198,6 +198,29 @@ struct ImportTests {
         #expect(s.recordsRead == 4)
     }
 
+    @Test func aFolderOfEmlFilesIsOneArchive() throws {
+        let root = NSTemporaryDirectory() + "kith-eml-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: root) }
+        let one = message("From: Anna <anna.vogt@example.org>\nTo: bob.okafor@example.com\nMessage-ID: <e1@x>\nDate: Mon, 4 Mar 2024 10:00:00 +0000", envelope: nil)
+        try Data(one.utf8).write(to: URL(fileURLWithPath: root + "/a.eml"))
+        try Data(one.utf8).write(to: URL(fileURLWithPath: root + "/b.eml"))
+        try Data(message("From: bob.okafor@example.com\nTo: anna.vogt@example.org", envelope: nil).utf8).write(to: URL(fileURLWithPath: root + "/c.eml"))
+        try Data("not mail at all\n".utf8).write(to: URL(fileURLWithPath: root + "/notes.eml"))
+        var events: [ImportEvent] = []
+        let s = try ImportRunner(registry: .standard).run(inputs: [root]) { e, _ in events.append(e) }
+        #expect(s.files == 1)
+        #expect(s.recordsRead == 3)
+        let interactions = events.compactMap { if case .interaction(let i) = $0 { i } else { nil } }
+        let contacts = events.compactMap { if case .contact(let c) = $0 { c } else { nil } }
+        #expect(interactions.count == 2)
+        #expect(contacts.count == 2)
+        let codes = events.compactMap { if case .diagnostic(let d) = $0 { d.code } else { nil } }
+        #expect(codes.contains("mail.duplicate"))
+        #expect(codes.contains("mail.skipped"))
+    }
+
     @Test func sampleMaildirReads() throws {
         var events: [ImportEvent] = []
         let dir = RepositoryFiles.root.appendingPathComponent("SampleExports/Maildir").path
