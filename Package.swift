@@ -56,6 +56,7 @@ let package = Package(
         .target(name: "KithVCard", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/VCard"),
         .target(name: "KithCSV", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/CSV"),
         .target(name: "KithBlog", dependencies: ["KithModel", "KithPlugin", "KithXML"], path: "Plugins/Blog"),
+        .target(name: "KithMail", dependencies: ["KithModel", "KithPlugin"], path: "Plugins/Mail"),
 
         // MARK: External plugins (kith-plugin-* executables)
         .target(name: "KithExternal", dependencies: ["KithModel", "KithPlugin", "KithJSON"]),
@@ -63,7 +64,7 @@ let package = Package(
         // MARK: Umbrella and CLI
         .target(
             name: "Kith",
-            dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard", "KithCSV", "KithBlog", "KithExternal", "KithPipeline", "KithStore"]),
+            dependencies: ["KithModel", "KithPlugin", "KithJSON", "KithVCard", "KithCSV", "KithBlog", "KithMail", "KithExternal", "KithPipeline", "KithStore"]),
         .executableTarget(
             name: "KithCLI",
             dependencies: [
@@ -72,7 +73,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "InProcessPluginExample", dependencies: ["Kith"], path: "Examples/InProcessPlugin"),
-        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithVCard", "KithCSV", "KithBlog"], path: "Benchmarks/KithBenchmarks"),
+        .executableTarget(name: "KithBenchmarks", dependencies: ["Kith", "KithJSON", "KithVCard", "KithCSV", "KithBlog", "KithMail"], path: "Benchmarks/KithBenchmarks"),
 
         // MARK: Tests
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
@@ -90,6 +91,8 @@ let package = Package(
             name: "KithCSVTests", dependencies: ["KithCSV", "KithTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KithXMLTests", dependencies: ["KithXML"]),
         .testTarget(name: "KithBlogTests", dependencies: ["KithBlog", "KithXML", "KithTestSupport"]),
+        .testTarget(
+            name: "KithMailTests", dependencies: ["KithMail", "KithTestSupport", "Kith"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KithStoreTests", dependencies: ["KithStore", "KithModel", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -4,6 +4,7 @@
 //   swift run -c release kith-bench vcard FILE.vcf
 //   swift run -c release kith-bench csv FILE.csv [--floor]
 //   swift run -c release kith-bench wxr FILE [threads=2]
+//   swift run -c release kith-bench mail FILE.mbox [TRUTH.tsv]
 //
 // Each prints MB/s, records/s and peak memory; see the README's Performance
 // section for the peers to run beside them. One file per mode.
@@ -28,7 +29,8 @@ case ("wxr", let p?):
         if parts.count == 2 { options[parts[0]] = parts[1] }
     }
     try benchWXR(path: p, options: options)
+case ("mail", let p?): try benchMail(path: p, truthPath: args.count >= 3 ? args[2] : p + ".truth.tsv")
 default:
-    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | vcard FILE.vcf | csv FILE.csv [--floor] | wxr FILE [threads=2]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | vcard FILE.vcf | csv FILE.csv [--floor] | wxr FILE [threads=2] | mail FILE [TRUTH]\n".utf8))
     exit(2)
 }

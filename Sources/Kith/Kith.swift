@@ -7,6 +7,7 @@ public import KithJSON
 public import KithVCard
 public import KithCSV
 import KithBlog
+public import KithMail
 
 extension PluginRegistry {
     /// A registry holding every built-in format plugin.
@@ -19,6 +20,7 @@ extension PluginRegistry {
         r.register(WXRPlugin())
         r.register(BloggerPlugin())
         r.register(HTMLBlogPlugin())
+        r.register(MailPlugin())
         return r
     }
 }

@@ -1,0 +1,335 @@
+import Dispatch
+import KithModel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What one message's header says, before anything depends on the messages
+/// around it (contacts, duplicates): the pure, parallel part of an import.
+struct ParsedMessage {
+    struct Note {
+        var severity: Diagnostic.Severity
+        var code: String
+        var message: String
+    }
+
+    var locator: Locator
+    /// Why the message was rejected, if it was.
+    var rejection: String?
+    var notes: [Note] = []
+    var participants: [Participant] = []
+    /// Contact-book keys per participant (address hash 0: no contact).
+    var keys: [(address: UInt64, name: UInt64)] = []
+    /// From addresses, as case-folded hashes (`ContactBook.foldedHash`).
+    var fromKeys: [UInt64] = []
+    var extensions: [String: [String]] = [:]
+    var subject: String?
+    var messageID: String?
+    var inReplyTo: [String] = []
+    var references: [String] = []
+    var timestamp: Timestamp?
+    var utcOffsetMinutes: Int?
+    var list: (name: String?, id: String, post: String?)?
+    /// A role for the From address suggested by the header (Auto-Submitted, Precedence).
+    var senderRole: AddressRole?
+    var status: String?
+    var snippet: String?
+    var escapedFromLines = 0
+    /// Hash of the Message-ID and a 32-bit fingerprint of sender and date,
+    /// for duplicate detection.
+    var dedupeKey: UInt64?
+    var fingerprint: UInt64 = 0
+    /// The interaction, built on the parsing thread; nil when rejected.
+    var interaction: Interaction?
+
+    init(locator: Locator) { self.locator = locator }
+
+    mutating func note(_ severity: Diagnostic.Severity, _ code: String, _ message: String) {
+        notes.append(Note(severity: severity, code: code, message: message))
+    }
+}
+
+/// Reads the header fields of split messages into `ParsedMessage`s.
+enum MessageParser {
+    /// Parses a batch, on every core when it is large enough; results in input order.
+    static func parseAll(
+        _ batch: [RawMessage], ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
+    ) -> [ParsedMessage] {
+        let n = batch.count
+        let workers = min(options.threads > 0 ? options.threads : ProcessInfoCores.count, max(1, n / 32))
+        if workers <= 1 {
+            return batch.map { parse($0, ids: ids, path: path, maildir: maildir, options: options) }
+        }
+        // Workers initialise distinct slots of the result in place (no copies).
+        return [ParsedMessage](unsafeUninitializedCapacity: n) { buffer, count in
+            let slots = Slots(base: buffer)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let lo = n * w / workers
+                let hi = n * (w + 1) / workers
+                for i in lo..<hi {
+                    (slots.base.baseAddress! + i).initialize(
+                        to: parse(batch[i], ids: ids, path: path, maildir: maildir, options: options))
+                }
+            }
+            count = n
+        }
+    }
+
+    /// Distinct slots written by distinct workers: no two touch the same one.
+    private struct Slots: @unchecked Sendable {
+        let base: UnsafeMutableBufferPointer<ParsedMessage>
+    }
+
+    static func parse(
+        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
+    ) -> ParsedMessage {
+        var m = ParsedMessage(locator: Locator(line: raw.line, record: raw.index, path: path))
+        let f = HeaderFields(raw.header)
+        guard f.fieldCount > 0 else {
+            m.rejection = raw.header.isEmpty ? "it has no header block" : "no line of its header block is a header field"
+            return m
+        }
+        m.escapedFromLines = raw.escapedFromLines
+        m.participants.reserveCapacity(8)
+        let charset = f.contentType.flatMap { MIMEValue.charset(in: $0) }
+
+        if raw.headerTruncated {
+            m.note(.warning, "mail.header.too-large", "header block larger than 1 MiB; the rest of it was skipped")
+        }
+        if raw.endedInHeader {
+            m.note(.warning, "mail.truncated", "the input ends inside this message's header block")
+        }
+        if f.malformedCount > 0 {
+            m.note(
+                .warning, "mail.header.malformed",
+                "\(f.malformedCount) header line(s) are not header fields; kept raw in extension mail:malformed-header")
+            m.extensions["mail:malformed-header"] = f.malformed.map { Charset.headerText($0, messageCharset: charset) }
+        }
+        if raw.contentLength == .inconsistent {
+            m.note(.note, "mail.content-length", "Content-Length does not end at a message boundary; ignored")
+        }
+
+        // Participants.
+        var domainless: [String] = []
+        var rewritten = 0
+        func addAll(_ values: [HeaderFields.Value], _ role: ParticipantRole, skippingFrom: Bool = false) {
+            for v in values {
+                for a in AddressParser.parse(v, messageCharset: charset) {
+                    if a.domainless { domainless.append(a.address ?? a.name ?? "") }
+                    if a.rewrittenAt { rewritten += 1 }
+                    if skippingFrom, let addr = a.address, m.fromKeys.contains(ContactBook.foldedHash(addr)) { continue }
+                    m.participants.append(Participant(role: role, name: a.name, email: a.address))
+                    if role == .from, let addr = a.address { m.fromKeys.append(ContactBook.foldedHash(addr)) }
+                }
+            }
+        }
+        addAll(f.from, .from)
+        addAll(f.sender, .sender, skippingFrom: true)
+        addAll(f.replyTo, .replyTo, skippingFrom: true)
+        addAll(f.to, .to)
+        addAll(f.cc, .cc)
+        addAll(f.bcc, .bcc)
+        m.keys = m.participants.map { p in
+            guard let a = p.email, a.containsByte(0x40) else { return (0, 0) }
+            return ContactBook.keys(address: a, name: p.name)
+        }
+        if !domainless.isEmpty {
+            m.extensions["mail:domainless"] = domainless
+            m.note(.warning, "mail.address.domainless",
+                "\(domainless.count) address(es) without a domain; kept as written, no contact made")
+        }
+        if rewritten > 0 {
+            m.note(.note, "mail.address.at", "\(rewritten) 'user at domain' address(es) read as user@domain")
+        }
+        if f.from.isEmpty {
+            m.note(.warning, "mail.from.missing", "message has no From field")
+        }
+
+        // Subject, ids.
+        if let s = f.subject {
+            m.subject = collapse(EncodedWords.decode(s, messageCharset: charset))
+        }
+        m.messageID = f.messageID.flatMap { messageIDs($0).first }
+        m.inReplyTo = f.inReplyTo.map { messageIDs($0) } ?? []
+        m.references = f.references.map { messageIDs($0) } ?? []
+
+        // Date.
+        if let d = f.date {
+            if let md = d.withUnsafeBufferPointer({ MailDate.parse($0) }) {
+                m.timestamp = md.timestamp
+                m.utcOffsetMinutes = md.utcOffsetMinutes
+                if md.utcOffsetMinutes == nil {
+                    m.note(.warning, "mail.date.zone", "the Date has no known time zone; taken as UTC (utcOffsetMinutes left empty)")
+                }
+            } else {
+                m.note(.warning, "mail.date.invalid", "the Date field could not be read; the message has no time")
+            }
+        }
+        if m.timestamp == nil {
+            if let env = raw.envelope, let md = envelopeDate(env) {
+                m.timestamp = md.timestamp
+                m.note(.note, "mail.date.envelope",
+                    "no readable Date field; time taken from the mbox From_ line (zone unknown, taken as UTC)")
+            } else if let t = maildir?.deliveredAt {
+                m.timestamp = Timestamp(secondsSince1970: t)
+                m.note(.note, "mail.date.delivery", "no readable Date field; time taken from the Maildir delivery time")
+            } else if f.date == nil {
+                m.note(.warning, "mail.date.missing", "message has no Date field and no other time")
+            }
+        }
+
+        // Lists and machines.
+        if let lid = f.listID {
+            let (name, id) = listID(lid, charset: charset)
+            var post: String?
+            if let lp = f.listPost, let a = AddressParser.parse(lp, messageCharset: charset).first?.address, a.utf8.contains(0x40) {
+                post = a
+            }
+            if !id.isEmpty {
+                m.list = (name, id, post)
+                m.extensions["mail:list-id"] = [id]
+            }
+        }
+        if let au = f.autoSubmitted, !lowerASCII(au).hasPrefix("no") { m.senderRole = .machine }
+        if let p = f.precedence, f.listID == nil {
+            let v = lowerASCII(p)
+            if v.hasPrefix("bulk") || v.hasPrefix("junk") { m.senderRole = .machine }
+        }
+
+        // Gmail and Maildir extras.
+        if let labels = f.gmailLabels {
+            let list = Charset.headerText(labels, messageCharset: charset).split(separator: ",").map {
+                String($0).trimmingSpaces
+            }.filter { !$0.isEmpty }
+            m.extensions["mail:gmail-labels"] = list
+            if list.contains("Spam") {
+                m.status = "spam"
+            } else if list.contains("Trash") {
+                m.status = "trash"
+            } else if list.contains("Draft") || list.contains("Drafts") {
+                m.status = "draft"
+            }
+        }
+        if let t = f.gmailThreadID { m.extensions["mail:gmail-thread"] = [String(decoding: t, as: UTF8.self)] }
+        if let md = maildir {
+            if !md.flags.isEmpty { m.extensions["mail:maildir-flags"] = md.flags.map { String($0) } }
+            if let folder = md.folder { m.extensions["mail:folder"] = [folder] }
+            if md.flags.contains("T") { m.status = "trash" } else if md.flags.contains("D") { m.status = "draft" }
+        }
+
+        if options.snippet > 0 {
+            m.snippet = Snippet.extract(
+                body: raw.body, contentType: f.contentType, transferEncoding: f.contentTransferEncoding,
+                messageCharset: charset, maxCharacters: options.snippet, unescapeMboxrd: options.mboxrd)
+        }
+        if let mid = m.messageID {
+            m.dedupeKey = MailImport.hash64(mid)
+            var fp = m.fromKeys.first ?? 0
+            fp ^= UInt64(bitPattern: m.timestamp?.secondsSince1970 ?? 0) &* 0x9E37_79B9_7F4A_7C15
+            m.fingerprint = fp & 0xFFFF_FFFF
+        }
+        let loc = m.locator
+        m.interaction = Interaction(
+            id: ids.id(recordId: m.messageID, locator: loc), type: .email,
+            timestamp: m.timestamp, utcOffsetMinutes: m.utcOffsetMinutes, participants: m.participants,
+            subject: m.subject, snippet: m.snippet, messageId: m.messageID,
+            threadId: m.references.first ?? m.inReplyTo.first ?? m.messageID, parentId: m.inReplyTo.first ?? m.references.last,
+            status: m.status, extensions: m.extensions,
+            sources: [Provenance(plugin: MailImport.plugin, file: ids.file, locator: loc, recordId: m.messageID)])
+        return m
+    }
+
+    // MARK: - Helpers
+
+    static func collapse(_ s: String) -> String? {
+        if !hasLooseWhitespace(s) { return s.isEmpty ? nil : s }
+        var out = String.UnicodeScalarView()
+        var space = false
+        for ch in s.unicodeScalars {
+            if ch == " " || ch == "\t" || ch == "\r" || ch == "\n" {
+                space = !out.isEmpty
+            } else {
+                if space { out.append(" ") }
+                space = false
+                out.append(ch)
+            }
+        }
+        return out.isEmpty ? nil : String(out)
+    }
+
+    /// Message ids of a Message-ID, In-Reply-To or References field: every
+    /// `<...>`; without brackets, the whitespace-separated words that hold `@`.
+    static func messageIDs(_ v: HeaderFields.Value) -> [String] {
+        v.withUnsafeBufferPointer { messageIDs($0) }
+    }
+
+    static func messageIDs(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < b.count {
+            if b[i] == 0x3C {
+                var j = i + 1
+                var clean = true
+                while j < b.count, b[j] != 0x3E {
+                    if b[j] <= 0x20 { clean = false }
+                    j += 1
+                }
+                if j > i + 1 {
+                    if clean {
+                        out.append(Charset.headerText(UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), messageCharset: nil))
+                    } else {
+                        let inner = b[(i + 1)..<j].filter { $0 > 0x20 }
+                        if !inner.isEmpty { out.append(Charset.headerText(inner, messageCharset: nil)) }
+                    }
+                }
+                i = j + 1
+            } else {
+                i += 1
+            }
+        }
+        if out.isEmpty {
+            for w in b.split(whereSeparator: { $0 <= 0x20 }) where w.contains(0x40) || out.isEmpty && b.count < 250 {
+                out.append(Charset.headerText(Array(w), messageCharset: nil))
+            }
+        }
+        return out
+    }
+
+    static func listID(_ v: HeaderFields.Value, charset: Charset?) -> (name: String?, id: String) {
+        let b = Array(v)
+        if let open = b.lastIndex(of: 0x3C) {
+            let close = b[open...].firstIndex(of: 0x3E) ?? b.count
+            let id = Charset.headerText(Array(b[(open + 1)..<close]), messageCharset: charset).trimmingSpaces
+            let name = AddressParser.cleanName(EncodedWords.decode(Array(b[..<open]), messageCharset: charset))
+            return (name, id)
+        }
+        return (nil, Charset.headerText(b, messageCharset: charset).trimmingSpaces)
+    }
+
+    /// The date part of an envelope line (`sender Mon Jun  3 12:50:27 1996`).
+    static func envelopeDate(_ env: [UInt8]) -> MailDate? {
+        var i = 0
+        while i < env.count, env[i] == 0x20 { i += 1 }
+        while i < env.count, env[i] != 0x20 { i += 1 }
+        guard i < env.count else { return nil }
+        return Array(env[i...]).withUnsafeBufferPointer { MailDate.parse($0) }
+    }
+
+    static func lowerASCII(_ b: HeaderFields.Value) -> String {
+        String(decoding: b.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self).trimmingSpaces
+    }
+}
+
+/// The number of cores to parse on (at most 4: beyond that the splitter is
+/// the bottleneck).
+enum ProcessInfoCores {
+    static let count: Int = {
+        #if canImport(Glibc)
+            let n = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+            let n = 2
+        #endif
+        return max(1, min(4, n))
+    }()
+}
