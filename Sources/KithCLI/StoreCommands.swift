@@ -40,6 +40,9 @@ struct Import: ParsableCommand {
     @OptionGroup var plugins: RegistryOptions
     @OptionGroup var storeOptions: StoreOptions
 
+    @Flag(name: .long, help: "Print how long each phase of the import took.")
+    var timings = false
+
     func run() throws {
         let store = try storeOptions.open()
         let registry = plugins.registry()
@@ -83,6 +86,11 @@ struct Import: ParsableCommand {
                 + "records \(report.recordsAdded) added, \(report.recordsUpdated) updated, \(report.recordsUnchanged) unchanged, "
                 + "\(report.recordsVanished) vanished; \(report.contactsMatched) contacts matched"
                 + String(format: " (%.2f s)", report.seconds))
+        if timings {
+            for (phase, seconds) in store.phaseTimes.sorted(by: { $0.key < $1.key }) {
+                printErr(String(format: "kith:   %@ %.2f s", phase as NSString, seconds))
+            }
+        }
         if summary.filesFailed > 0 || (input.strict && (summary.warnings > 0 || summary.errors > 0)) { throw ExitCode(1) }
     }
 }

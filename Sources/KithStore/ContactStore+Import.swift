@@ -66,8 +66,10 @@ extension ContactStore {
         let start = Date()
         var report = try database.write { db -> ImportReport in
             let writer = try ImportWriter(db: db)
+            let t0 = Date()
             try body(writer)
             try writer.finishSource()
+            self.phaseTimes["read and store records", default: 0] += Date().timeIntervalSince(t0)
             var report = writer.report
             report.contactsMatched = try self.assignClusters(db, changed: writer.changedContacts)
             return report

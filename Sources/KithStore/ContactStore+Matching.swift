@@ -48,6 +48,11 @@ extension ContactStore {
     /// their people, suggestions and decisions. Returns how many were matched.
     func assignClusters(_ db: Database, changed: [ChangedContact]) throws -> Int {
         guard !changed.isEmpty else { return 0 }
+        var clock = Date()
+        func lap(_ name: String) {
+            phaseTimes[name, default: 0] += Date().timeIntervalSince(clock)
+            clock = Date()
+        }
         // 1. Index the changed records' keys.
         let deleteKeys = try db.cachedStatement(sql: "DELETE FROM blockingKey WHERE recordId = ?")
         let insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO blockingKey (key, recordId) VALUES (?, ?)")
@@ -60,6 +65,7 @@ extension ContactStore {
             }
         }
         let changedIDs = Set(changed.map(\.rowID))
+        lap("index keys")
         let active = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE kind = 'contact' AND state = 'active'") ?? 0
         // 2. The stored records to compare with. When this import brings most
         // of the store, that is simply all of it (one full matching run);
@@ -95,10 +101,12 @@ extension ContactStore {
         var clusterOf: [String?] = []
         contacts.reserveCapacity(changed.count + others.count)
         let memberOf = try db.cachedStatement(sql: "SELECT clusterId FROM membership WHERE recordId = ?")
+        let uidOf = try db.cachedStatement(sql: "SELECT uid FROM record WHERE id = ?")
         for c in changed {
             contacts.append(c.contact)
             rowIDs.append(c.rowID)
-            uids.append(try String.fetchOne(db, sql: "SELECT uid FROM record WHERE id = ?", arguments: [c.rowID]) ?? c.contact.id)
+            // A new record's uid is its contact id; an updated one keeps the uid it was first stored under.
+            uids.append(c.isNew ? c.contact.id : (try String.fetchOne(uidOf, arguments: [c.rowID]) ?? c.contact.id))
             clusterOf.append(c.isNew ? nil : try String.fetchOne(memberOf, arguments: [c.rowID]))
         }
         let sortedOthers = others.sorted()
@@ -115,10 +123,12 @@ extension ContactStore {
                 clusterOf.append(row["clusterId"])
             }
         }
+        lap("load candidates")
         // 4. Match them with the user's rules.
         var options = MatchOptions()
         options.rules = try Self.rules(db)
         let result = Matcher(options: options).match(contacts, recordKeys: uids)
+        lap("match")
         let now = Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)).isoString
         let insertCluster = try db.cachedStatement(sql: "INSERT OR IGNORE INTO cluster (id, createdAt) VALUES (?, ?)")
         let setMember = try db.cachedStatement(sql: "INSERT OR REPLACE INTO membership (recordId, clusterId) VALUES (?, ?)")
@@ -161,6 +171,7 @@ extension ContactStore {
             if clusterOf[s.a] != nil && clusterOf[s.a] == clusterOf[s.b] { continue }
             try Self.suggest(db, uids[s.a], uids[s.b], weight: s.weight, probability: s.probability, reason: s.reason)
         }
+        lap("record people")
         return matched
     }
 

@@ -16,6 +16,8 @@ public final class ContactStore {
     public let path: String
     /// The connection pool (WAL: readers never block the writer).
     public let database: DatabasePool
+    /// Seconds spent per phase of the last imports (`kith import --timings`).
+    public internal(set) var phaseTimes: [String: Double] = [:]
 
     /// The schema migrations, in order. A store whose applied migrations
     /// include one not listed here was written by a newer Kith.
