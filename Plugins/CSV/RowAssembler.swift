@@ -387,6 +387,17 @@ struct RowAssembler {
     static func string(_ b: UnsafeBufferPointer<UInt8>, invalid: inout Bool) -> String {
         var high: UInt8 = 0
         for x in b { high |= x }
+        if high < 0x80 && b.count <= 15 {
+            // Short ASCII: a small (inline) string, filled directly, with no
+            // second validation pass. `String(decoding:)` (validation, then
+            // the general small-string builder) cost about 50 instructions
+            // more per short cell: 4.3M of 313M for the 20k-row import in
+            // callgrind.
+            return String(unsafeUninitializedCapacity: b.count) { out in
+                for k in 0..<b.count { out[k] = b[k] }
+                return b.count
+            }
+        }
         if high >= 0x80 && !isValidUTF8(b) { invalid = true }
         return String(decoding: b, as: UTF8.self)
     }
