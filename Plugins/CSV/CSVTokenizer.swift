@@ -37,24 +37,81 @@ enum TokenizerResult: Equatable {
 ///
 /// Not `Sendable`; one per import.
 final class CSVTokenizer {
-    private var buffer: [UInt8] = []
-    private var pos = 0
-    private var eof = false
+    /// The mutable state, behind a `let` pointer (as in `ByteBuffer`): as
+    /// stored `var`s of this class, every access paid a dynamic exclusivity
+    /// check, six per record, about 450 instructions per row in callgrind.
+    private struct State {
+        var buffer: [UInt8] = []
+        var pos = 0
+        var eof = false
+        var fields: [FieldRef] = []
+        var scratch: [UInt8] = []
+        var line = 1
+        var recordLine = 0
+        var recordHadStrayQuote = false
+    }
+
+    private let state: UnsafeMutablePointer<State> = {
+        let p = UnsafeMutablePointer<State>.allocate(capacity: 1)
+        p.initialize(to: State())
+        return p
+    }()
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    private var buffer: [UInt8] {
+        get { state.pointee.buffer }
+        set { state.pointee.buffer = newValue }
+        _modify { yield &state.pointee.buffer }
+    }
+    private var pos: Int {
+        get { state.pointee.pos }
+        set { state.pointee.pos = newValue }
+        _modify { yield &state.pointee.pos }
+    }
+    private var eof: Bool {
+        get { state.pointee.eof }
+        set { state.pointee.eof = newValue }
+        _modify { yield &state.pointee.eof }
+    }
     private let pull: () -> [UInt8]?
     /// The field separator.
     let delimiter: UInt8
     /// Records (with their quoted fields) larger than this are treated as an
     /// unterminated quote, so hostile input cannot make memory grow unbounded.
     let maxRecordBytes: Int
-    private(set) var fields: [FieldRef] = []
-    private var scratch: [UInt8] = []
+    private(set) var fields: [FieldRef] {
+        get { state.pointee.fields }
+        set { state.pointee.fields = newValue }
+        _modify { yield &state.pointee.fields }
+    }
+    private var scratch: [UInt8] {
+        get { state.pointee.scratch }
+        set { state.pointee.scratch = newValue }
+        _modify { yield &state.pointee.scratch }
+    }
     /// 1-based line at which the next record starts.
-    private(set) var line = 1
+    private(set) var line: Int {
+        get { state.pointee.line }
+        set { state.pointee.line = newValue }
+        _modify { yield &state.pointee.line }
+    }
     /// 1-based line at which the current record started.
-    private(set) var recordLine = 0
+    private(set) var recordLine: Int {
+        get { state.pointee.recordLine }
+        set { state.pointee.recordLine = newValue }
+        _modify { yield &state.pointee.recordLine }
+    }
     /// True when the current record had a stray character after a closing
     /// quote (kept as text).
-    private(set) var recordHadStrayQuote = false
+    private(set) var recordHadStrayQuote: Bool {
+        get { state.pointee.recordHadStrayQuote }
+        set { state.pointee.recordHadStrayQuote = newValue }
+        _modify { yield &state.pointee.recordHadStrayQuote }
+    }
 
     init(delimiter: UInt8, maxRecordBytes: Int = 8 << 20, pull: @escaping () -> [UInt8]?) {
         self.delimiter = delimiter
@@ -87,16 +144,16 @@ final class CSVTokenizer {
                 refill()
                 continue
             }
-            var f = fields
-            var s = scratch
-            fields = []
-            scratch = []
+            // The field and scratch arrays are passed in place through the
+            // state pointer; moving them out and back (as stored properties
+            // needed) cost about 145 instructions per record in callgrind.
             var stray = false
-            let outcome = buffer.withUnsafeBufferPointer { p in
-                CSVTokenizer.parse(p, from: pos, final: eof, delimiter: delimiter, fields: &f, scratch: &s, stray: &stray)
+            let st = state
+            let outcome = st.pointee.buffer.withUnsafeBufferPointer { p in
+                CSVTokenizer.parse(
+                    p, from: st.pointee.pos, final: st.pointee.eof, delimiter: delimiter, fields: &st.pointee.fields,
+                    scratch: &st.pointee.scratch, stray: &stray)
             }
-            fields = f
-            scratch = s
             switch outcome {
             case .complete(let next, let lines):
                 recordLine = line
@@ -248,6 +305,32 @@ final class CSVTokenizer {
                 i = j
             } else {
                 var j = i
+                // Eight bytes at a time while no delimiter, CR or LF is among
+                // them (the classic "has a zero byte" test on the word XORed
+                // with each), then the exact position from the lowest flagged
+                // byte. Measured (callgrind, 20k rows of c1m.csv, ~9-byte
+                // fields): the byte loop alone cost about 1,640 instructions
+                // per row for the whole split (import pass), this about 1,400.
+                if let base = p.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let highs: UInt64 = 0x8080_8080_8080_8080
+                    let dWord = ones &* UInt64(delimiter)
+                    let lfWord = ones &* UInt64(lf)
+                    let crWord = ones &* UInt64(cr)
+                    while j &+ 8 <= n {
+                        let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self).littleEndian
+                        let a = w ^ dWord
+                        let b = w ^ lfWord
+                        let c = w ^ crWord
+                        let hit = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
+                        if hit != 0 {
+                            j &+= hit.trailingZeroBitCount &>> 3
+                            break
+                        }
+                        j &+= 8
+                    }
+                }
                 while j < n {
                     let c = p[j]
                     if c == delimiter || c == lf || c == cr { break }
