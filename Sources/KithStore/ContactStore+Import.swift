@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 public import KithModel
-public import KithPlugin
+import KithPlugin
 
 /// A fast 64-bit content hash of a file (not cryptographic: it tells whether
 /// an export changed since the last import, it protects nothing). Reads 8

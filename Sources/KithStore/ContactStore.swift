@@ -1,6 +1,6 @@
 import Foundation
 public import GRDB
-public import KithModel
+import KithModel
 import KithJSON
 import KithPlugin
 
