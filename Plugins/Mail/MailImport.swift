@@ -164,7 +164,9 @@ final class MailImport {
         for (p, keys) in zip(m.participants, m.keys) where keys.address != 0 {
             guard let a = p.email else { continue }
             let isFrom = p.role == .from
-            book.add(address: a, name: p.name, keys: keys, at: loc, asSender: isFrom, role: isFrom ? m.senderRole : nil)
+            book.add(
+                address: a, name: p.name, keys: keys, at: loc, asSender: isFrom, role: isFrom ? m.senderRole : nil,
+                organization: isFrom ? m.senderOrganization : nil)
         }
 
         // Owner.

@@ -31,6 +31,8 @@ struct ParsedMessage {
     var timestamp: Timestamp?
     var utcOffsetMinutes: Int?
     var list: (name: String?, id: String, post: String?)?
+    /// The sender's organisation (the `Organization` field), for the From contact.
+    var senderOrganization: String?
     /// A role for the From address suggested by the header (Auto-Submitted, Precedence).
     var senderRole: AddressRole?
     var status: String?
@@ -190,6 +192,9 @@ enum MessageParser {
                 m.list = (name, id, post)
                 m.extensions["mail:list-id"] = [id]
             }
+        }
+        if let o = f.organization {
+            m.senderOrganization = AddressParser.cleanName(EncodedWords.decode(o, messageCharset: charset))
         }
         if let au = f.autoSubmitted, !lowerASCII(au).hasPrefix("no") { m.senderRole = .machine }
         if let p = f.precedence, f.listID == nil {

@@ -85,6 +85,8 @@ struct ImportTests {
         #expect(bob.type == .individual)
         let names = [bob.name.formatted] + bob.alternateNames.map(\.formatted)
         #expect(Set(names.compactMap { $0 }) == ["Robert Fischer-Okafor", "Bob Fischer-Okafor", "Bob"])
+        // The Organization field of the messages Bob sent.
+        #expect(bob.organizations.map(\.name) == ["Northwind Traders"])
         // One contact per distinct address, case-insensitively.
         let keys = o.contacts.flatMap(\.emails).map { $0.address.lowercased() }
         #expect(Set(keys).count == keys.count)
