@@ -235,13 +235,22 @@ enum MessageParser {
             m.fingerprint = fp & 0xFFFF_FFFF
         }
         let loc = m.locator
+        // Move the parts into the interaction (no second reference kept).
+        let messageID = m.messageID.take()
+        let references = m.references
+        let inReplyTo = m.inReplyTo
+        m.references = []
+        m.inReplyTo = []
+        let participants = m.participants
+        m.participants = []
         m.interaction = Interaction(
-            id: ids.id(recordId: m.messageID, locator: loc), type: .email,
-            timestamp: m.timestamp, utcOffsetMinutes: m.utcOffsetMinutes, participants: m.participants,
-            subject: m.subject, snippet: m.snippet, messageId: m.messageID,
-            threadId: m.references.first ?? m.inReplyTo.first ?? m.messageID, parentId: m.inReplyTo.first ?? m.references.last,
+            id: ids.id(recordId: messageID, locator: loc), type: .email,
+            timestamp: m.timestamp, utcOffsetMinutes: m.utcOffsetMinutes, participants: participants,
+            subject: m.subject.take(), snippet: m.snippet.take(), messageId: messageID,
+            threadId: references.first ?? inReplyTo.first ?? messageID, parentId: inReplyTo.first ?? references.last,
             status: m.status, extensions: m.extensions,
-            sources: [Provenance(plugin: MailImport.plugin, file: ids.file, locator: loc, recordId: m.messageID)])
+            sources: [Provenance(plugin: MailImport.plugin, file: ids.file, locator: loc, recordId: messageID)])
+        m.extensions = [:]
         return m
     }
 
