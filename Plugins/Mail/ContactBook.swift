@@ -126,12 +126,13 @@ struct ContactBook {
 
     /// The contacts, in first-seen order.
     func contacts(plugin: String, file: String) -> [Contact] {
-        entries.map { e in
+        let ids = RecordIDs(plugin: plugin, file: file)
+        return entries.map { e in
             // The most used name first; ties keep the first seen.
             let ranked = e.names.enumerated().sorted { a, b in
                 a.element.count != b.element.count ? a.element.count > b.element.count : a.offset < b.offset
             }.map(\.element.name)
-            var c = Contact(id: "\(plugin):\(StableID.hash(file, "contact", e.key))")
+            var c = Contact(id: ids.contactID(key: e.key))
             switch e.role {
             case .mailingList: c.type = .group
             case .machine, .role: c.type = .organization

@@ -237,6 +237,7 @@ struct ImportTests {
             let loc = Locator(line: 3, record: 1)
             #expect(ids.id(recordId: rid, locator: loc) == StableID.record(plugin: "mail", file: "Mail/inbox.mbox", locator: loc, recordId: rid))
         }
+        #expect(ids.contactID(key: "anna.vogt@example.org") == "mail:" + StableID.hash("Mail/inbox.mbox", "contact", "anna.vogt@example.org"))
         let loc = Locator(line: 9, record: 2, path: "cur/x")
         #expect(ids.id(recordId: nil, locator: loc) == StableID.record(plugin: "mail", file: "Mail/inbox.mbox", locator: loc))
     }
