@@ -45,12 +45,28 @@ struct RecordIDs: Sendable {
         prefix = h
     }
 
+    /// `StableID.hash(file, "contact", key)` with the plugin prefix: the id
+    /// of the contact for an address key.
+    func contactID(key: String) -> String {
+        var h = prefix
+        for b in "contact".utf8 {
+            h ^= UInt64(b)
+            h &*= 0x100_0000_01b3
+        }
+        h ^= 0x1F
+        h &*= 0x100_0000_01b3
+        return format(key.withBytes { fnv1a($0, h) })
+    }
+
     /// The id of a record with its own id (`recordId`), else by locator.
     func id(recordId: String?, locator: Locator) -> String {
         guard let recordId, !recordId.isEmpty else {
             return StableID.record(plugin: plugin, file: file, locator: locator, recordId: nil)
         }
-        let h = recordId.withBytes { fnv1a($0, prefix) }
+        return format(recordId.withBytes { fnv1a($0, prefix) })
+    }
+
+    private func format(_ h: UInt64) -> String {
         // "<plugin>:" and 16 lower-case hex digits, written in one go.
         let p = plugin.utf8.count
         return String(unsafeUninitializedCapacity: p + 17) { out in

@@ -19,6 +19,8 @@ struct ContactBook {
         var lastMessage = 0
         var sent = 0
         var isOwner = false
+        /// Organisations named in the `Organization` field of messages it sent.
+        var organizations: [String] = []
 
         init(address: String?, key: String, first: Locator, role: AddressRole? = nil) {
             self.address = address
@@ -49,7 +51,7 @@ struct ContactBook {
     /// Notes `address` with precomputed `keys` (see `keys(address:name:)`).
     mutating func add(
         address: String, name: String?, keys: (address: UInt64, name: UInt64), at locator: Locator, asSender: Bool,
-        role: AddressRole?
+        role: AddressRole?, organization: String? = nil
     ) {
         let h = keys.address
         let i: Int
@@ -68,6 +70,9 @@ struct ContactBook {
             entry.messages += 1
         }
         if asSender { entry.sent += 1 }
+        if let organization, entry.organizations.count < 10, !entry.organizations.contains(organization) {
+            entry.organizations.append(organization)
+        }
         // A name that is itself an address says nothing about the person.
         if let name, keys.name != 0 {
             if let n = entry.names.firstIndex(where: { $0.hash == keys.name }) {
@@ -121,12 +126,13 @@ struct ContactBook {
 
     /// The contacts, in first-seen order.
     func contacts(plugin: String, file: String) -> [Contact] {
-        entries.map { e in
+        let ids = RecordIDs(plugin: plugin, file: file)
+        return entries.map { e in
             // The most used name first; ties keep the first seen.
             let ranked = e.names.enumerated().sorted { a, b in
                 a.element.count != b.element.count ? a.element.count > b.element.count : a.offset < b.offset
             }.map(\.element.name)
-            var c = Contact(id: "\(plugin):\(StableID.hash(file, "contact", e.key))")
+            var c = Contact(id: ids.contactID(key: e.key))
             switch e.role {
             case .mailingList: c.type = .group
             case .machine, .role: c.type = .organization
@@ -139,6 +145,7 @@ struct ContactBook {
                 c.name = PersonName(formatted: ln)
             }
             if let a = e.address { c.emails = [EmailAddress(a)] }
+            c.organizations = e.organizations.map { Organization(name: $0) }
             if let id = e.listID { c.handles = [LabeledValue(id, labels: ["list-id"])] }
             if let role = e.role {
                 c.categories = [role.rawValue]

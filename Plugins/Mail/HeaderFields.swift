@@ -36,6 +36,7 @@ struct HeaderFields {
     var precedence: Value?
     var gmailLabels: Value?
     var gmailThreadID: Value?
+    var organization: Value?
     /// Fields read (any name).
     var fieldCount = 0
     /// Lines that were not fields, raw (at most a few kept).
@@ -44,7 +45,7 @@ struct HeaderFields {
 
     private enum Name {
         case from, sender, replyTo, to, cc, bcc, subject, date, messageID, inReplyTo, references, listID, listPost
-        case contentType, contentTransferEncoding, autoSubmitted, precedence, gmailLabels, gmailThreadID
+        case contentType, contentTransferEncoding, autoSubmitted, precedence, gmailLabels, gmailThreadID, organization
     }
 
     init(_ header: [UInt8]) {
@@ -142,6 +143,7 @@ struct HeaderFields {
         case .precedence: if precedence == nil { precedence = v }
         case .gmailLabels: if gmailLabels == nil { gmailLabels = v }
         case .gmailThreadID: if gmailThreadID == nil { gmailThreadID = v }
+        case .organization: if organization == nil { organization = v }
         }
     }
 
@@ -179,7 +181,9 @@ struct HeaderFields {
             if eq("precedence") { return .precedence }
             if eq("x-gm-thrid") { return .gmailThreadID }
         case 11: if eq("in-reply-to") { return .inReplyTo }
-        case 12: if eq("content-type") { return .contentType }
+        case 12:
+            if eq("content-type") { return .contentType }
+            if eq("organization") { return .organization }
         case 14:
             if eq("auto-submitted") { return .autoSubmitted }
             if eq("x-gmail-labels") { return .gmailLabels }

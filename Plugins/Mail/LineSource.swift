@@ -50,6 +50,15 @@ final class LineSource {
             end -= start
             start = 0
         }
+        if cap > 4 << 20, end < 1 << 20, minFree <= 1 << 20 {
+            // A large look-ahead (a long Content-Length body) is over: give
+            // the memory back.
+            let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 << 20)
+            nb.update(from: buf, count: end)
+            buf.deallocate()
+            buf = nb
+            cap = 2 << 20
+        }
         if cap - end < minFree {
             var newCap = cap
             while newCap - end < minFree { newCap *= 2 }

@@ -203,22 +203,33 @@ public struct MailDate: Hashable, Sendable {
 
     /// `+hhmm`, `-hh:mm`, `+hh`; `-0000` means "unknown" (RFC 5322 §3.3).
     private static func numericZone(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int? {
-        var digits: [Int] = []
-        for k in (s + 1)..<e where isDigit(b[k]) { digits.append(Int(b[k] - 0x30)) }
+        var digits = (0, 0, 0, 0)
+        var count = 0
+        for k in (s + 1)..<e where isDigit(b[k]) {
+            let d = Int(b[k] - 0x30)
+            switch count {
+            case 0: digits.0 = d
+            case 1: digits.1 = d
+            case 2: digits.2 = d
+            case 3: digits.3 = d
+            default: return nil
+            }
+            count += 1
+        }
         let sign = b[s] == 0x2D ? -1 : 1
         let h: Int, m: Int
-        switch digits.count {
+        switch count {
         case 4:
-            h = digits[0] * 10 + digits[1]
-            m = digits[2] * 10 + digits[3]
+            h = digits.0 * 10 + digits.1
+            m = digits.2 * 10 + digits.3
         case 2:
-            h = digits[0] * 10 + digits[1]
+            h = digits.0 * 10 + digits.1
             m = 0
         case 3:
-            h = digits[0]
-            m = digits[1] * 10 + digits[2]
+            h = digits.0
+            m = digits.1 * 10 + digits.2
         case 1:
-            h = digits[0]
+            h = digits.0
             m = 0
         default: return nil
         }

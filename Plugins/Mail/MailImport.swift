@@ -115,16 +115,17 @@ final class MailImport {
 
     private func flush(_ batch: [RawMessage], path: String?, maildir: MaildirInfo?) throws {
         guard !batch.isEmpty else { return }
-        let parsed = MessageParser.parseAll(batch, ids: ids, path: path, maildir: maildir, options: options)
-        for p in parsed { try commit(p) }
+        var parsed = MessageParser.parseAll(batch, ids: ids, path: path, maildir: maildir, options: options)
+        // In place: no copy of each parsed message.
+        for i in parsed.indices { try commit(&parsed[i]) }
     }
 
     // MARK: - One message, in input order
 
-    func commit(_ m: ParsedMessage) throws {
+    func commit(_ m: inout ParsedMessage) throws {
         summary.recordsRead += 1
         let loc = m.locator
-        guard var interaction = m.interaction, m.rejection == nil else {
+        guard m.rejection == nil, var interaction = m.interaction.take() else {
             let why = m.rejection ?? "it could not be read"
             summary.recordsRejected += 1
             try diag(.error, loc, "mail.unreadable", "message rejected: \(why)")
@@ -161,16 +162,18 @@ final class MailImport {
         if let list = m.list {
             book.addList(id: list.id, name: list.name, postAddress: list.post, at: loc)
         }
-        for (p, keys) in zip(m.participants, m.keys) where keys.address != 0 {
-            guard let a = p.email else { continue }
-            let isFrom = p.role == .from
-            book.add(address: a, name: p.name, keys: keys, at: loc, asSender: isFrom, role: isFrom ? m.senderRole : nil)
+        for k in interaction.participants.indices where k < m.keys.count && m.keys[k].address != 0 {
+            guard let a = interaction.participants[k].email else { continue }
+            let isFrom = interaction.participants[k].role == .from
+            book.add(
+                address: a, name: interaction.participants[k].name, keys: m.keys[k], at: loc, asSender: isFrom,
+                role: isFrom ? m.senderRole : nil, organization: isFrom ? m.senderOrganization : nil)
         }
 
         // Owner.
         if !options.me.isEmpty {
             let fromMe = m.fromKeys.contains { options.meKeys.contains($0) }
-            let toMe = m.participants.contains { p in
+            let toMe = interaction.participants.contains { p in
                 p.role != .from && p.role != .sender && p.role != .replyTo
                     && p.email.map { options.me.contains($0.lowercased()) } == true
             }
@@ -179,7 +182,9 @@ final class MailImport {
             } else if toMe {
                 interaction.extensions["kith:direction"] = ["received"]
             }
-            for p in m.participants { if let e = p.email?.lowercased(), options.me.contains(e) { book.markOwner(e) } }
+            for p in interaction.participants {
+                if let e = p.email?.lowercased(), options.me.contains(e) { book.markOwner(e) }
+            }
         }
 
         try emit(.interaction(interaction))

@@ -31,6 +31,8 @@ struct ParsedMessage {
     var timestamp: Timestamp?
     var utcOffsetMinutes: Int?
     var list: (name: String?, id: String, post: String?)?
+    /// The sender's organisation (the `Organization` field), for the From contact.
+    var senderOrganization: String?
     /// A role for the From address suggested by the header (Auto-Submitted, Precedence).
     var senderRole: AddressRole?
     var status: String?
@@ -191,6 +193,9 @@ enum MessageParser {
                 m.extensions["mail:list-id"] = [id]
             }
         }
+        if let o = f.organization {
+            m.senderOrganization = AddressParser.cleanName(EncodedWords.decode(o, messageCharset: charset))
+        }
         if let au = f.autoSubmitted, !lowerASCII(au).hasPrefix("no") { m.senderRole = .machine }
         if let p = f.precedence, f.listID == nil {
             let v = lowerASCII(p)
@@ -230,13 +235,22 @@ enum MessageParser {
             m.fingerprint = fp & 0xFFFF_FFFF
         }
         let loc = m.locator
+        // Move the parts into the interaction (no second reference kept).
+        let messageID = m.messageID.take()
+        let references = m.references
+        let inReplyTo = m.inReplyTo
+        m.references = []
+        m.inReplyTo = []
+        let participants = m.participants
+        m.participants = []
         m.interaction = Interaction(
-            id: ids.id(recordId: m.messageID, locator: loc), type: .email,
-            timestamp: m.timestamp, utcOffsetMinutes: m.utcOffsetMinutes, participants: m.participants,
-            subject: m.subject, snippet: m.snippet, messageId: m.messageID,
-            threadId: m.references.first ?? m.inReplyTo.first ?? m.messageID, parentId: m.inReplyTo.first ?? m.references.last,
+            id: ids.id(recordId: messageID, locator: loc), type: .email,
+            timestamp: m.timestamp, utcOffsetMinutes: m.utcOffsetMinutes, participants: participants,
+            subject: m.subject.take(), snippet: m.snippet.take(), messageId: messageID,
+            threadId: references.first ?? inReplyTo.first ?? messageID, parentId: inReplyTo.first ?? references.last,
             status: m.status, extensions: m.extensions,
-            sources: [Provenance(plugin: MailImport.plugin, file: ids.file, locator: loc, recordId: m.messageID)])
+            sources: [Provenance(plugin: MailImport.plugin, file: ids.file, locator: loc, recordId: messageID)])
+        m.extensions = [:]
         return m
     }
 

@@ -85,6 +85,8 @@ struct ImportTests {
         #expect(bob.type == .individual)
         let names = [bob.name.formatted] + bob.alternateNames.map(\.formatted)
         #expect(Set(names.compactMap { $0 }) == ["Robert Fischer-Okafor", "Bob Fischer-Okafor", "Bob"])
+        // The Organization field of the messages Bob sent.
+        #expect(bob.organizations.map(\.name) == ["Northwind Traders"])
         // One contact per distinct address, case-insensitively.
         let keys = o.contacts.flatMap(\.emails).map { $0.address.lowercased() }
         #expect(Set(keys).count == keys.count)
@@ -235,6 +237,7 @@ struct ImportTests {
             let loc = Locator(line: 3, record: 1)
             #expect(ids.id(recordId: rid, locator: loc) == StableID.record(plugin: "mail", file: "Mail/inbox.mbox", locator: loc, recordId: rid))
         }
+        #expect(ids.contactID(key: "anna.vogt@example.org") == "mail:" + StableID.hash("Mail/inbox.mbox", "contact", "anna.vogt@example.org"))
         let loc = Locator(line: 9, record: 2, path: "cur/x")
         #expect(ids.id(recordId: nil, locator: loc) == StableID.record(plugin: "mail", file: "Mail/inbox.mbox", locator: loc))
     }

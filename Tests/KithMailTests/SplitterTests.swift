@@ -131,6 +131,17 @@ struct SplitterTests {
         #expect(ignored.summary?.recordsRead == 3)
     }
 
+    @Test func longContentLengthBodies() {
+        // 6 MB of body with an envelope-shaped line in it, counted by Content-Length.
+        let body = String(repeating: "line of an attached log file\n", count: 100_000)
+            + "From anna.vogt@example.org Mon Mar  4 09:12:44 2024\n" + String(repeating: "more\n", count: 600_000)
+        let text = "From a@example.org Mon Mar  4 09:12:44 2024\nFrom: a@example.org\nSubject: big\nContent-Length: \(body.utf8.count)\n\n"
+            + body + "\nFrom b@example.org Mon Mar  4 09:13:44 2024\nFrom: b@example.org\nSubject: after\n\nx\n"
+        let o = importMail(text)
+        #expect(o.interactions.map(\.subject) == ["big", "after"])
+        #expect(o.interactions.last?.sources[0].locator.line == 700_008)
+    }
+
     @Test func inconsistentContentLengthIsIgnoredWithANote() {
         let text = "From a@example.org Mon Mar  4 09:12:44 2024\nFrom: a@example.org\nSubject: one\nContent-Length: 5\n\nmuch longer than five bytes\n\nFrom b@example.org Mon Mar  4 09:13:44 2024\nFrom: b@example.org\nSubject: two\n\nx\n"
         let o = importMail(text)
