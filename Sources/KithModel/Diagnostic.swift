@@ -49,7 +49,12 @@ extension Diagnostic: CustomStringConvertible {
         var s = file
         if let line = locator.line { s += ":\(line)" }
         s += ": \(severity.rawValue): "
-        if locator.line == nil, !locator.isEmpty { s += "(\(locator)) " }
+        if locator.line == nil, !locator.isEmpty {
+            s += "(\(locator)) "
+        } else if let path = locator.path {
+            // A file inside a folder input (Maildir) or an XML path.
+            s += "(\(path)) "
+        }
         s += message
         return s
     }

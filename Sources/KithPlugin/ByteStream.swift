@@ -74,8 +74,11 @@ public final class ByteStream {
         self.init(fileDescriptor: fd, closeWhenDone: true, chunkSize: chunkSize)
     }
 
+    private var scratch: UnsafeMutableRawPointer?
+
     deinit {
         if ownsDescriptor && fd >= 0 { close(fd) }
+        scratch?.deallocate()
     }
 
     /// Reads more bytes into the buffer; false at end of input.
@@ -86,19 +89,16 @@ public final class ByteStream {
             buffer.removeSubrange(0..<head)
             head = 0
         }
-        let old = buffer.count
-        buffer.reserveCapacity(old + chunkSize)
+        // Read into a scratch block, then append: growing the array with
+        // zeros first and trimming after was slow in debug builds.
+        if scratch == nil { scratch = .allocate(byteCount: chunkSize, alignment: 16) }
         var n = 0
-        buffer.append(contentsOf: repeatElement(0, count: chunkSize))
         while true {
-            n = buffer.withUnsafeMutableBytes { raw in
-                systemRead(fd, raw.baseAddress! + old, chunkSize)
-            }
+            n = systemRead(fd, scratch!, chunkSize)
             if n < 0 && errno == EINTR { continue }
             break
         }
         if n <= 0 {
-            buffer.removeSubrange(old...)
             atEOF = true
             if ownsDescriptor {
                 close(fd)
@@ -106,7 +106,7 @@ public final class ByteStream {
             }
             return false
         }
-        buffer.removeSubrange((old + n)...)
+        buffer.append(contentsOf: UnsafeBufferPointer(start: scratch!.assumingMemoryBound(to: UInt8.self), count: n))
         return true
     }
 

@@ -14,7 +14,7 @@ extension ContactStore {
     static let maxKeyFrequency = 200
     /// Stored records added to a small incremental match so that the model
     /// can be estimated on enough data.
-    static let contextSample = 2000
+    static let contextSample = 300
 
     /// Cheap blocking keys of a contact: canonical e-mails, the last nine
     /// digits of each phone, folded family name with the first initial, and
