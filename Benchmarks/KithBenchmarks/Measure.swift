@@ -5,28 +5,29 @@ import Foundation
     import Glibc
 #endif
 
-func peakRSSMegabytes() -> Double {
+/// This process's resource usage so far.
+func selfUsage() -> rusage {
     var usage = rusage()
     #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
     #else
         getrusage(RUSAGE_SELF, &usage)
     #endif
+    return usage
+}
+
+/// Peak resident memory in MiB.
+func peakRSSMegabytes() -> Double {
     #if os(Linux)
-        return Double(usage.ru_maxrss) / 1024
+        return Double(selfUsage().ru_maxrss) / 1024
     #else
-        return Double(usage.ru_maxrss) / 1024 / 1024
+        return Double(selfUsage().ru_maxrss) / 1024 / 1024
     #endif
 }
 
 /// User + system CPU seconds of this process so far (robust on a loaded machine).
 func cpuSeconds() -> Double {
-    var usage = rusage()
-    #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-    #else
-        getrusage(RUSAGE_SELF, &usage)
-    #endif
+    let usage = selfUsage()
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 

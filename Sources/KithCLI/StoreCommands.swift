@@ -181,30 +181,42 @@ struct Export: ParsableCommand {
     }
 }
 
-/// `kith link A B`.
-struct Link: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Say two records are the same person (remembered across imports).")
-    @Argument(help: "A record id.") var a: String
-    @Argument(help: "Another record id.") var b: String
-    @OptionGroup var storeOptions: StoreOptions
+/// `kith link A B` and `kith unlink A B`: a rule about two records.
+protocol PairRuleCommand: ParsableCommand {
+    var a: String { get }
+    var b: String { get }
+    var storeOptions: StoreOptions { get }
+    static var same: Bool { get }
+}
 
+extension PairRuleCommand {
     func run() throws {
-        do { try storeOptions.open().link(a, b) } catch let e as StoreError { throw CLIFailure(message: e.description) }
-        printErr("kith: linked")
+        do {
+            let store = try storeOptions.open()
+            if Self.same { try store.link(a, b) } else { try store.unlink(a, b) }
+        } catch let e as StoreError {
+            throw CLIFailure(message: e.description)
+        }
+        printErr(Self.same ? "kith: linked" : "kith: unlinked")
     }
 }
 
-/// `kith unlink A B`.
-struct Unlink: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Say two records are never the same person (remembered across imports).")
+/// `kith link A B`.
+struct Link: PairRuleCommand {
+    static let configuration = CommandConfiguration(abstract: "Say two records are the same person (remembered across imports).")
+    static let same = true
     @Argument(help: "A record id.") var a: String
     @Argument(help: "Another record id.") var b: String
     @OptionGroup var storeOptions: StoreOptions
+}
 
-    func run() throws {
-        do { try storeOptions.open().unlink(a, b) } catch let e as StoreError { throw CLIFailure(message: e.description) }
-        printErr("kith: unlinked")
-    }
+/// `kith unlink A B`.
+struct Unlink: PairRuleCommand {
+    static let configuration = CommandConfiguration(abstract: "Say two records are never the same person (remembered across imports).")
+    static let same = false
+    @Argument(help: "A record id.") var a: String
+    @Argument(help: "Another record id.") var b: String
+    @OptionGroup var storeOptions: StoreOptions
 }
 
 /// `kith split PERSON`.

@@ -266,6 +266,37 @@ struct CLIStoreTests {
         #expect(try CLITests.run(["show", "nobody@nowhere.example", "--store", store]).status == 1)
     }
 
+    @Test func linkUnlinkSplitAndReviewFromTheCommandLine() throws {
+        let dir = try CLITests.tempDir()
+        let store = dir + "/store.sqlite"
+        try """
+            {"kind":"contact","id":"v:anna","name":{"formatted":"Anna Vogt","given":"Anna","family":"Vogt"},"emails":[{"address":"anna.vogt@example.org"}],"sources":[{"plugin":"vcard","file":"a.vcf","locator":{"line":1},"recordId":"UID-anna"}]}
+            {"kind":"contact","id":"v:bob","name":{"formatted":"Bob Okafor","given":"Bob","family":"Okafor"},"emails":[{"address":"bob.okafor@example.com"}],"sources":[{"plugin":"vcard","file":"a.vcf","locator":{"line":9},"recordId":"UID-bob"}]}
+
+            """.write(toFile: dir + "/a.jsonl", atomically: true, encoding: .utf8)
+        try """
+            {"kind":"contact","id":"c:anna","name":{"formatted":"Vogt, Anna"},"emails":[{"address":"anna.vogt@example.org"}],"phones":[{"raw":"+49 30 1234567"}],"sources":[{"plugin":"csv","file":"b.csv","locator":{"line":2},"recordId":"r1"}]}
+
+            """.write(toFile: dir + "/b.jsonl", atomically: true, encoding: .utf8)
+        #expect(try CLITests.run(["import", dir + "/a.jsonl", dir + "/b.jsonl", "--store", store]).status == 0)
+        let show = try CLITests.run(["show", "Vogt", "--store", store])
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("v:anna") && show.stdout.contains("c:anna"), "one person from both files: \(show.stdout)")
+        let person = try #require(show.stdout.split(separator: "[").dropFirst().first?.split(separator: "]").first.map(String.init))
+        let split = try CLITests.run(["split", person, "--store", store])
+        #expect(split.status == 0)
+        #expect(split.stderr.contains("split into 2 people"))
+        #expect(try CLITests.run(["stats", "--store", store]).stdout.contains("people:        3"))
+        let link = try CLITests.run(["link", "v:bob", "c:anna", "--store", store])
+        #expect(link.status == 0)
+        #expect(try CLITests.run(["stats", "--store", store]).stdout.contains("people:        2"))
+        let bad = try CLITests.run(["link", "v:bob", "nope", "--store", store])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("no record with id 'nope'"))
+        #expect(try CLITests.run(["review", "--store", store]).status == 0)
+        #expect(try CLITests.run(["review", "accept", "99", "--store", store]).status == 2)
+    }
+
     @Test func aStoreFromTheFutureIsRefusedWithAMessage() throws {
         let dir = try CLITests.tempDir()
         let store = dir + "/store.sqlite"
