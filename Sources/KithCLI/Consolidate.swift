@@ -12,10 +12,10 @@ struct MatchingOptions: ParsableArguments {
     var rules: String?
 
     @Option(name: .long, help: "Match probability from which records merge automatically (0.5–0.9999).")
-    var mergeProbability: Double = 0.95
+    var mergeProbability: Double = 0.8
 
     @Option(name: .long, help: "Match probability from which a pair not merged is suggested for review.")
-    var reviewProbability: Double = 0.5
+    var reviewProbability: Double = 0.1
 
     func matchOptions() throws -> MatchOptions {
         guard (0.5...0.9999).contains(mergeProbability), (0.01...mergeProbability).contains(reviewProbability) else {

@@ -129,7 +129,7 @@ extension FeatureStore {
                     for j in y {
                         if i == j {
                             level = 1
-                            freq = min(freq, Float(identCount[Int(i)]) / Float(max(identRecords, 1)))
+                            freq = min(freq, Float(identPeople[Int(i)]) / Float(max(identRecords, 1)))
                         } else if level > 2, StringSimilarity.withinOneEdit(idents.strings[Int(i)], idents.strings[Int(j)]) {
                             level = 2
                         }
@@ -144,7 +144,7 @@ extension FeatureStore {
                 for i in p where q.contains(i) { shared = i; break }
                 if shared >= 0 {
                     v[.web] = 1
-                    v.frequency[MatchField.web.rawValue] = Float(webCount[Int(shared)]) / Float(max(webRecords, 1))
+                    v.frequency[MatchField.web.rawValue] = Float(webPeople[Int(shared)]) / Float(max(webRecords, 1))
                 } else {
                     v[.web] = 2
                 }
@@ -281,7 +281,7 @@ extension FeatureStore {
                         if level > 2 { level = 2 }
                     } else {
                         level = 1
-                        freq = min(freq, Float(emailCount[Int(i)]) / Float(max(emailRecords, 1)))
+                        freq = min(freq, Float(emailPeople[Int(i)]) / Float(max(emailRecords, 1)))
                     }
                 } else if level > 3, !emailIsRole[Int(i)], !emailIsRole[Int(j)] {
                     let li = emailLocal[Int(i)], lj = emailLocal[Int(j)]
@@ -303,11 +303,12 @@ extension FeatureStore {
         let tx = phoneTails.row(a), ty = phoneTails.row(b)
         var level: UInt8 = 4
         var freq: Float = 1
+        let start = Int(phones.start[a])
         for (i, p) in zip(tx.indices, x) {
             for (j, q) in zip(ty.indices, y) {
                 if p != 0 && p == q {
                     level = 1
-                    freq = min(freq, Float(phoneCount[p] ?? 1) / Float(max(phoneRecords, 1)))
+                    freq = min(freq, Float(phonePeople.values[start + (i - tx.startIndex)]) / Float(max(phoneRecords, 1)))
                 } else if tx[i] != 0 && tx[i] == ty[j] {
                     if level > 2 { level = 2 }
                 } else if level > 3, tx[i] != 0, ty[j] != 0, Self.oneDigitOff(tx[i], ty[j]) {

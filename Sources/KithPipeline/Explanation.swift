@@ -28,7 +28,7 @@ public struct PairExplanation: Hashable, Sendable {
     public var reviewThreshold: Double
     /// Names compared crosswise (given ↔ family).
     public var swapped: Bool
-    /// A given name, birth date or identifier clearly differs.
+    /// The given names clearly differ (see the matcher's hard conflicts).
     public var conflict: Bool
     /// Whether the two ended up in the same cluster.
     public var sameCluster: Bool
@@ -82,7 +82,7 @@ extension MatchResult {
             if let s = review.first(where: { $0.a == min(a, b) && $0.b == max(a, b) }) {
                 decision = "kept apart, suggested for review: \(s.reason)"
             } else if total >= mergeW && conflict {
-                decision = "kept apart, suggested for review: a given name, birth date or identifier differs"
+                decision = "kept apart, suggested for review: the given names differ"
             } else {
                 decision = "kept apart (their clusters did not hold together, or they were never compared as candidates)"
             }

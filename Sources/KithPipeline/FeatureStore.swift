@@ -64,8 +64,6 @@ struct FeatureStore: Sendable {
     /// E.164 digits (with a leading 1) of every phone of the contact, in its
     /// order, 0 where unknown: for filling in the merged output.
     var phoneByPosition = Ragged<UInt64>()
-    var phoneCount: [UInt64: Int32] = [:]
-    var tailCount: [UInt64: Int32] = [:]
     var phoneRecords = 0
 
     var orgs = Interner()
@@ -99,6 +97,43 @@ struct FeatureStore: Sendable {
     var web = Ragged<Int32>()
     var webCount: [Int32] = []
     var webRecords = 0
+
+    /// Per identity value: how many different people hold it, counted as
+    /// distinct given-name initials among its holders (at least 1). One
+    /// person's duplicates share a mailbox under one name; a switchboard or
+    /// `info@` address is held under many.
+    var emailPeople: [Int32] = []
+    var phonePeople = Ragged<Int32>()
+    var identPeople: [Int32] = []
+    var webPeople: [Int32] = []
+
+    private func initialBit(_ i: Int) -> UInt32 {
+        let g = given[i]
+        guard g >= 0, let b = names.bytes[Int(g)].first else { return 0 }
+        return b >= 97 && b <= 122 ? 1 << UInt32(b - 97) : 1 << (26 + UInt32(b % 5))
+    }
+
+    /// Computes the people counts; call once after the last `append`.
+    mutating func finish() {
+        func people(_ mask: UInt32) -> Int32 { max(1, Int32(mask.nonzeroBitCount)) }
+        var emailMask = [UInt32](repeating: 0, count: emailStrings.count)
+        var identMask = [UInt32](repeating: 0, count: idents.count)
+        var webMask = [UInt32](repeating: 0, count: webs.count)
+        var phoneMask: [UInt64: UInt32] = [:]
+        for i in 0..<count {
+            let bit = initialBit(i)
+            guard bit != 0 else { continue }
+            for e in emails.row(i) { emailMask[Int(e)] |= bit }
+            for d in identifiers.row(i) { identMask[Int(d)] |= bit }
+            for w in web.row(i) { webMask[Int(w)] |= bit }
+            for p in phones.row(i) where p != 0 { phoneMask[p, default: 0] |= bit }
+        }
+        emailPeople = emailMask.map(people)
+        identPeople = identMask.map(people)
+        webPeople = webMask.map(people)
+        phonePeople = Ragged()
+        for i in 0..<count { phonePeople.append(contentsOf: phones.row(i).map { people(phoneMask[$0] ?? 0) }) }
+    }
 
     /// Appends one normalised record.
     mutating func append(_ r: NormalizedRecord, nicknames: NicknameTable) {
@@ -148,8 +183,6 @@ struct FeatureStore: Sendable {
             ps.append(v)
             ts.append(p.tail)
         }
-        for v in Set(ps) where v != 0 { phoneCount[v, default: 0] += 1 }
-        for t in Set(ts) where t != 0 { tailCount[t, default: 0] += 1 }
         if !ps.isEmpty { phoneRecords += 1 }
         phones.append(contentsOf: ps)
         phoneTails.append(contentsOf: ts)

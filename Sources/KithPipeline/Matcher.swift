@@ -20,7 +20,7 @@ public struct MatchOptions: Sendable {
     public var threads: Int
 
     public init(
-        defaultRegion: String = MatchOptions.localeRegion, mergeProbability: Double = 0.95, reviewProbability: Double = 0.5,
+        defaultRegion: String = MatchOptions.localeRegion, mergeProbability: Double = 0.8, reviewProbability: Double = 0.1,
         rules: MatchRules = MatchRules(), maxClusterSize: Int = 50, threads: Int = 0
     ) {
         self.defaultRegion = defaultRegion
@@ -156,6 +156,7 @@ public struct Matcher: Sendable {
             }
             startIndex = end
         }
+        fs.finish()
         return fs
     }
     /// EM on the comparison patterns of a deterministic sample of candidate pairs.
@@ -252,10 +253,12 @@ public struct Matcher: Sendable {
     /// chain of other links may put them in one cluster.
     static let vetoEvidence = 10.0
 
-    /// A hard conflict: both records hold a given name, birth date or
-    /// identifier and they clearly differ.
+    /// A hard conflict: both records hold a given name (not an initial) and
+    /// the names clearly differ — not a nickname, not a typo. Relatives share
+    /// surnames, addresses and landlines; their given names tell them apart.
+    /// Such a pair merges only on overwhelming evidence.
     static func hasConflict(_ v: ComparisonVector) -> Bool {
-        v[.given] == 6 || v[.birthDate] == 3 || v[.identifier] == 3
+        v[.given] == 6
     }
 
     func scoreAll(_ fs: FeatureStore, _ blocking: Blocking, _ model: MatchModel, minWeight: Double, stats: inout MatchStats) -> [ScoredPair] {
@@ -352,7 +355,7 @@ public struct Matcher: Sendable {
                 continue
             }
             if p.conflict && w < strongWeight {
-                suggest(p, "a given name, birth date or identifier differs")
+                suggest(p, "the given names differ")
                 stats.rejectedByGuard += 1
                 continue
             }
@@ -367,10 +370,10 @@ public struct Matcher: Sendable {
                 continue
             }
             if ma.count + mb.count > 2 {
-                // The clusters must hold together: no cross pair in hard
-                // conflict or with strong evidence against (beyond the
-                // prior), and, unless the link is very strong, the cross
-                // pairs' evidence on average for.
+                // The clusters must hold together: no cross pair with strong
+                // evidence against (beyond the prior), none in hard conflict
+                // unless it would merge on its own, and, unless the link is
+                // very strong, the cross pairs' evidence on average for.
                 var sum = 0.0
                 var ok = true
                 let pw = model.priorWeight
@@ -378,7 +381,10 @@ public struct Matcher: Sendable {
                     for b in mb {
                         let v = fs.compare(Int(a), Int(b))
                         let cw = model.score(v)
-                        if (Self.hasConflict(v) || cw - pw < -Self.vetoEvidence) && cw < strongWeight { ok = false; break }
+                        if cw < strongWeight && ((Self.hasConflict(v) && cw < mergeWeight) || cw - pw < -Self.vetoEvidence) {
+                            ok = false
+                            break
+                        }
                         sum += cw - pw
                     }
                     if !ok { break }
