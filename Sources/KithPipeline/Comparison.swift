@@ -11,7 +11,7 @@ public enum MatchField: Int, CaseIterable, Sendable, CustomStringConvertible {
         switch self {
         case .given: ["missing", "exact", "nickname", "jaro-winkler ≥ 0.92", "jaro-winkler ≥ 0.80", "initial", "different"]
         case .family: ["missing", "exact", "jaro-winkler ≥ 0.92 or part", "jaro-winkler ≥ 0.80", "initial", "different"]
-        case .email: ["missing", "shared address", "shared role address", "near (one typo, same domain)", "different"]
+        case .email: ["missing", "shared address", "shared role address", "different"]
         case .phone: ["missing", "same E.164", "same last nine digits", "one digit off", "different"]
         case .organization: ["missing", "exact", "similar", "different"]
         case .city: ["missing", "exact", "similar", "different"]
@@ -272,7 +272,7 @@ extension FeatureStore {
     private func compareEmails(_ a: Int, _ b: Int, _ v: inout ComparisonVector) {
         let x = emails.row(a), y = emails.row(b)
         guard !x.isEmpty, !y.isEmpty else { return }
-        var level: UInt8 = 4
+        var level: UInt8 = 3
         var freq: Float = 1
         for i in x {
             for j in y {
@@ -282,13 +282,6 @@ extension FeatureStore {
                     } else {
                         level = 1
                         freq = min(freq, Float(emailPeople[Int(i)]) / Float(max(emailRecords, 1)))
-                    }
-                } else if level > 3, !emailIsRole[Int(i)], !emailIsRole[Int(j)] {
-                    let li = emailLocal[Int(i)], lj = emailLocal[Int(j)]
-                    if emailDomain[Int(i)] == emailDomain[Int(j)] {
-                        var p = emailLocals.bytes[Int(li)], q = emailLocals.bytes[Int(lj)]
-                        if p.count >= 6 && q.count >= 6 && StringSimilarity.withinOneEdit(emailLocals.strings[Int(li)], emailLocals.strings[Int(lj)]) { level = 3 }
-                        _ = (p, q)
                     }
                 }
             }

@@ -155,7 +155,7 @@ public struct MatchModel: Sendable {
             }
             let sum = nonMatch.reduce(0, +) + pseudo * Double(counts.count - 1)
             for l in 1..<counts.count {
-                if f.isIdentity && l < counts.count - 1 && nonMatch[l] < 3 && frequencyFloor[f.rawValue] > 0 {
+                if f.isIdentity && l == 1 && nonMatch[l] < 3 && frequencyFloor[f.rawValue] > 0 {
                     u[f.rawValue][l] = frequencyFloor[f.rawValue] / Self.identityCollisionFactor
                 } else {
                     u[f.rawValue][l] = (nonMatch[l] + pseudo) / sum
