@@ -106,15 +106,15 @@ struct Blocking: Sendable {
         for e in fs.emails.row(i) {
             out.append(mix(1, UInt64(e)))
             let local = fs.emailLocal[Int(e)]
-            if !fs.emailIsRole[Int(e)] && fs.emailLocals.bytes[Int(local)].count >= 6 { out.append(mix(2, UInt64(local))) }
+            if !fs.emailIsRole[Int(e)] && fs.emailLocals.bytes(local).count >= 6 { out.append(mix(2, UInt64(local))) }
         }
         for p in fs.phones.row(i) where p != 0 { out.append(mix(3, p)) }
         for t in fs.phoneTails.row(i) where t != 0 { out.append(mix(4, t)) }
         let g = fs.given[i], f = fs.family[i]
-        let gInitial: UInt64 = g >= 0 ? UInt64(fs.names.bytes[Int(g)][0]) : 0
-        let fInitial: UInt64 = f >= 0 ? UInt64(fs.names.bytes[Int(f)][0]) : 0
-        let gFull = g >= 0 && fs.names.bytes[Int(g)].count > 1
-        let fFull = f >= 0 && fs.names.bytes[Int(f)].count > 1
+        let gInitial: UInt64 = g >= 0 ? UInt64(fs.names.bytes(g)[0]) : 0
+        let fInitial: UInt64 = f >= 0 ? UInt64(fs.names.bytes(f)[0]) : 0
+        let gFull = g >= 0 && fs.names.bytes(g).count > 1
+        let fFull = f >= 0 && fs.names.bytes(f).count > 1
         func canon(_ id: Int32) -> UInt64 { UInt64(bitPattern: Int64(fs.canonicalGiven[Int(id)])) }
         func fam(_ id: Int32) -> UInt64 { UInt64(id) }
         if gFull && fFull {

@@ -1,20 +1,64 @@
-/// Interns strings to dense ids and counts how many records hold each.
-struct Interner: Sendable {
+/// Interns strings to dense ids, keeping their UTF-8 bytes in one block.
+///
+/// After ``freeze()`` the bytes are read through plain pointers (no
+/// reference counting in the comparison loops); the block lives as long as
+/// the interner's owner object. Unchecked `Sendable`: after freezing it is
+/// only read.
+struct Interner: @unchecked Sendable {
     private(set) var ids: [String: Int32] = [:]
     private(set) var strings: [String] = []
-    /// UTF-8 of each string, for byte-level similarity.
-    private(set) var bytes: [[UInt8]] = []
+    private var flat: [UInt8] = []
+    private var offsets: [Int32] = [0]
+    private var owner: ByteBlock?
+    private var base: UnsafePointer<UInt8>?
+    private var starts: UnsafePointer<Int32>?
 
     mutating func intern(_ s: String) -> Int32 {
         if let id = ids[s] { return id }
+        precondition(owner == nil, "interner is frozen")
         let id = Int32(strings.count)
         ids[s] = id
         strings.append(s)
-        bytes.append(Array(s.utf8))
+        flat.append(contentsOf: s.utf8)
+        offsets.append(Int32(flat.count))
         return id
     }
 
     var count: Int { strings.count }
+
+    /// Moves the bytes into a fixed block; call once after the last `intern`.
+    mutating func freeze() {
+        let block = ByteBlock(flat, offsets)
+        owner = block
+        base = UnsafePointer(block.bytes)
+        starts = UnsafePointer(block.offsets)
+        flat = []
+        offsets = []
+    }
+
+    /// The UTF-8 bytes of string `id` (after ``freeze()``).
+    @inline(__always) func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> {
+        let s = Int(starts![Int(id)]), e = Int(starts![Int(id) + 1])
+        return UnsafeBufferPointer(start: base! + s, count: e - s)
+    }
+}
+
+/// Owns the byte block of a frozen interner.
+final class ByteBlock: @unchecked Sendable {
+    let bytes: UnsafeMutablePointer<UInt8>
+    let offsets: UnsafeMutablePointer<Int32>
+
+    init(_ flat: [UInt8], _ offs: [Int32]) {
+        bytes = .allocate(capacity: max(1, flat.count))
+        offsets = .allocate(capacity: max(1, offs.count))
+        flat.withUnsafeBufferPointer { if let b = $0.baseAddress { bytes.initialize(from: b, count: flat.count) } }
+        offs.withUnsafeBufferPointer { if let b = $0.baseAddress { offsets.initialize(from: b, count: offs.count) } }
+    }
+
+    deinit {
+        bytes.deallocate()
+        offsets.deallocate()
+    }
 }
 
 /// A flat list of lists: record `i`'s values are `values[start[i]..<start[i+1]]`.
@@ -109,12 +153,22 @@ struct FeatureStore: Sendable {
 
     private func initialBit(_ i: Int) -> UInt32 {
         let g = given[i]
-        guard g >= 0, let b = names.bytes[Int(g)].first else { return 0 }
+        guard g >= 0, let b = names.bytes(g).first else { return 0 }
         return b >= 97 && b <= 122 ? 1 << UInt32(b - 97) : 1 << (26 + UInt32(b % 5))
     }
 
-    /// Computes the people counts; call once after the last `append`.
+    /// Freezes the string tables and computes the people counts; call once
+    /// after the last `append`.
     mutating func finish() {
+        names.freeze()
+        emailLocals.freeze()
+        orgs.freeze()
+        cities.freeze()
+        postcodes.freeze()
+        streets.freeze()
+        regions.freeze()
+        idents.freeze()
+        webs.freeze()
         func people(_ mask: UInt32) -> Int32 { max(1, Int32(mask.nonzeroBitCount)) }
         var emailMask = [UInt32](repeating: 0, count: emailStrings.count)
         var identMask = [UInt32](repeating: 0, count: idents.count)
