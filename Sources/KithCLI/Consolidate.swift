@@ -17,11 +17,14 @@ struct MatchingOptions: ParsableArguments {
     @Option(name: .long, help: "Match probability from which a pair not merged is suggested for review.")
     var reviewProbability: Double = 0.1
 
+    @Option(name: .long, help: "Threads for matching (default: all cores).")
+    var threads: Int = 0
+
     func matchOptions() throws -> MatchOptions {
         guard (0.5...0.9999).contains(mergeProbability), (0.01...mergeProbability).contains(reviewProbability) else {
             throw UsageError(description: "--merge-probability must be in 0.5…0.9999 and --review-probability in 0.01…merge")
         }
-        var o = MatchOptions(mergeProbability: mergeProbability, reviewProbability: reviewProbability)
+        var o = MatchOptions(mergeProbability: mergeProbability, reviewProbability: reviewProbability, threads: max(0, threads))
         if let region {
             guard region.count == 2, region.allSatisfy(\.isLetter) else {
                 throw UsageError(description: "--region expects a two-letter region code such as DE or US")
@@ -115,17 +118,17 @@ struct Consolidate: ParsableCommand {
         var reporter = RunReporter(quiet: input.quiet)
         let loaded = try LoadedInputs.load(input, registry: registry, reporter: &reporter)
         let started = Date()
-        let result = Consolidator(options: matchOptions).run(contacts: loaded.contacts, interactions: loaded.interactions)
-        let matchSeconds = Date().timeIntervalSince(started)
-
         let atomic = try output.map { path throws -> AtomicFile in try AtomicFile(path: path) }
         let sink = atomic?.sink ?? ByteSink(fileDescriptor: 1, name: "standard output")
         let writer = try exporter.makeWriter(to: sink, options: try input.pluginOptions())
-        for c in result.contacts { try writer.write(.contact(c)) }
+        let result = try Consolidator(options: matchOptions).run(contacts: loaded.contacts, interactions: loaded.interactions) {
+            try writer.write(.contact($0))
+        }
         for i in result.interactions { try writer.write(.interaction(i)) }
         for d in loaded.diagnostics { try writer.write(.diagnostic(d)) }
         try writer.finish()
         try atomic?.commit()
+        let matchSeconds = Date().timeIntervalSince(started)
 
         if let clustersOut {
             var text = "record_id,cluster_id\n"
@@ -144,7 +147,7 @@ struct Consolidate: ParsableCommand {
             let m = result.match
             let multi = m.clusters.filter { $0.count > 1 }.count
             let line = String(
-                format: "kith: %d contacts → %d people (%d merged clusters, largest %d); %d suggested for review; matching %.2f s\n",
+                format: "kith: %d contacts → %d people (%d merged clusters, largest %d); %d suggested for review; matching and writing %.2f s\n",
                 loaded.contacts.count, m.clusters.count, multi, m.clusters.map(\.count).max() ?? 0, m.review.count, matchSeconds)
             FileHandle.standardError.write(Data(line.utf8))
         }
@@ -155,7 +158,7 @@ struct Consolidate: ParsableCommand {
         }
     }
 
-    private func reviewFile(_ result: Consolidator.Output) -> String {
+    private func reviewFile(_ result: Consolidator.StreamOutput) -> String {
         var s = """
             # Pairs Kith found likely but not certain. Change 'review' to 'same' or 'never'
             # and pass this file back with --rules.

@@ -66,6 +66,13 @@ struct Ragged<Element: Sendable>: Sendable {
     var start: [Int32] = [0]
     var values: [Element] = []
 
+    init() {}
+
+    init(start: [Int32], values: [Element]) {
+        self.start = start
+        self.values = values
+    }
+
     mutating func append(contentsOf row: some Sequence<Element>) {
         values.append(contentsOf: row)
         start.append(Int32(values.count))

@@ -142,18 +142,14 @@ public struct Matcher: Sendable {
         while startIndex < contacts.count {
             let end = min(contacts.count, startIndex + chunk)
             let n = end - startIndex
-            let parts = min(threads, max(1, n / 512))
+            let parts = min(threads * 4, max(1, n / 512))
             let s = startIndex
-            let t0 = Date()
             let pieces = parallelMap(parts) { p in
                 var cache = RecordNormalizer.PhoneCache()
                 return (n * p / parts..<n * (p + 1) / parts).map { normalizer.normalize(contacts[s + $0], phoneCache: &cache) }
             }
-            let t1 = Date()
             for records in pieces { for r in records { fs.append(r, nicknames: nicknames) } }
-            if ProcessInfo.processInfo.environment["KITH_DEBUG"] != nil {
-                print("chunk normalise \(t1.timeIntervalSince(t0)) append \(Date().timeIntervalSince(t1))")
-            }
+
             startIndex = end
         }
         fs.finish()
@@ -161,7 +157,7 @@ public struct Matcher: Sendable {
     }
     /// EM on the comparison patterns of a deterministic sample of candidate pairs.
     func estimateModel(_ fs: FeatureStore, _ blocking: Blocking) -> MatchModel {
-        let target = 400_000
+        let target = 150_000
         // Sample every k-th record's candidate pairs.
         var total = 0
         var buf: [Int32] = []
@@ -181,7 +177,7 @@ public struct Matcher: Sendable {
                 let v = fs.compare(i, Int(j))
                 counts[v.levels, default: 0] += 1
                 sampledCandidates += 1
-                if sample.count < 400_000 { sample.append(v) }
+                if sample.count < 150_000 { sample.append(v) }
             }
         }
         let patterns = counts.sorted { a, b in
