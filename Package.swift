@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "KithCLI",
             dependencies: [
-                "Kith", "KithPipeline",
+                "Kith", "KithJSON", "KithPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -116,8 +116,8 @@ struct Blocking: Sendable {
     static func keys(of i: Int, _ fs: FeatureStore, into out: inout [UInt64]) {
         for e in fs.emails.row(i) {
             out.append(mix(1, UInt64(e)))
-            let local = fs.emailLocal[Int(e)]
-            if !fs.emailIsRole[Int(e)] && fs.emailLocals.bytes(local).count >= 6 { out.append(mix(2, UInt64(local))) }
+            let local = fs.emailLocalKey[Int(e)]
+            if !fs.emailIsRole[Int(e)] && local != 0 { out.append(mix(2, local)) }
         }
         for p in fs.phones.row(i) where p != 0 { out.append(mix(3, p)) }
         for t in fs.phoneTails.row(i) where t != 0 { out.append(mix(4, t)) }

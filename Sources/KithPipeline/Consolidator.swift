@@ -40,9 +40,9 @@ public struct Consolidator: Sendable {
     }
 
     /// Runs the pipeline and returns every merged contact.
-    public func run(contacts: [Contact], interactions: [Interaction] = []) -> Output {
+    public func run(contacts: some ContactCollection, interactions: [Interaction] = []) -> Output {
         var merged: [Contact] = []
-        let s = run(contacts: contacts, interactions: interactions) { merged.append($0) }
+        let s = run(contacts: contacts, recordKeys: nil, interactions: interactions) { merged.append($0) }
         return Output(
             contacts: merged, interactions: s.interactions, match: s.match, recordKeys: s.recordKeys,
             mergedIdOfRecord: s.mergedIdOfRecord)
@@ -62,18 +62,20 @@ public struct Consolidator: Sendable {
 
     /// Runs the pipeline, handing each merged contact to `emit` in cluster
     /// order as soon as it is made, so that the merged set is never held in
-    /// memory beside the input.
+    /// memory beside the input. `recordKeys` (one per contact, see
+    /// ``RecordKey``) saves computing them when the caller has them.
     public func run(
-        contacts: [Contact], interactions: [Interaction] = [], emit: (Contact) throws -> Void
+        contacts: some ContactCollection, recordKeys: [String]? = nil, interactions: [Interaction] = [],
+        emit: (Contact) throws -> Void
     ) rethrows -> StreamOutput {
-        let keys = contacts.map(RecordKey.of)
+        let keys = recordKeys ?? (0..<contacts.count).map { RecordKey.of(contacts.contact(at: $0)) }
         let result = matcher.match(contacts, recordKeys: keys)
         let fs = result.features
         var mergedIdOfRecord = [String](repeating: "", count: contacts.count)
         var linker = InteractionLinker()
         for cluster in result.clusters {
-            let members = cluster.map { contacts[$0] }
-            let e164 = cluster.map { i in fs.phoneStrings(i, count: contacts[i].phones.count) }
+            let members = cluster.map { contacts.contact(at: $0) }
+            let e164 = zip(cluster, members).map { i, m in fs.phoneStrings(i, count: m.phones.count) }
             let c = merger.merge(members, e164: e164)
             for i in cluster { mergedIdOfRecord[i] = c.id }
             if !interactions.isEmpty { linker.add(c) }

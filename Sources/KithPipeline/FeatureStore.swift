@@ -101,12 +101,14 @@ struct FeatureStore: Sendable {
     /// Per name id: the smallest nickname group (as -2 - group) or the id itself.
     var canonicalGiven: [Int32] = []
 
-    var emailStrings = Interner()
+    /// Canonical e-mail → id, keyed by a 64-bit hash of the address (the
+    /// text itself is not needed after normalising).
+    var emailIds: [UInt64: Int32] = [:]
     var emails = Ragged<Int32>()
     var emailIsRole: [Bool] = []
-    var emailLocal: [Int32] = []
-    var emailDomain: [Int32] = []
-    var emailLocals = Interner()
+    /// Per e-mail id: a hash of the local part when it is long enough (six
+    /// characters) to block on, else 0.
+    var emailLocalKey: [UInt64] = []
     var emailCount: [Int32] = []
     var emailRecords = 0
 
@@ -168,7 +170,6 @@ struct FeatureStore: Sendable {
     /// after the last `append`.
     mutating func finish() {
         names.freeze()
-        emailLocals.freeze()
         orgs.freeze()
         cities.freeze()
         postcodes.freeze()
@@ -177,7 +178,7 @@ struct FeatureStore: Sendable {
         idents.freeze()
         webs.freeze()
         func people(_ mask: UInt32) -> Int32 { max(1, Int32(mask.nonzeroBitCount)) }
-        var emailMask = [UInt32](repeating: 0, count: emailStrings.count)
+        var emailMask = [UInt32](repeating: 0, count: emailIsRole.count)
         var identMask = [UInt32](repeating: 0, count: idents.count)
         var webMask = [UInt32](repeating: 0, count: webs.count)
         var phoneMask: [UInt64: UInt32] = [:]
@@ -194,6 +195,17 @@ struct FeatureStore: Sendable {
         webPeople = webMask.map(people)
         phonePeople = Ragged()
         for i in 0..<count { phonePeople.append(contentsOf: phones.row(i).map { people(phoneMask[$0] ?? 0) }) }
+    }
+
+    /// 64-bit FNV-1a of a string's UTF-8 (collisions are negligible at this
+    /// width for the millions of values of one run).
+    static func hash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h &*= 0x100_0000_01b3
+        }
+        return h
     }
 
     /// Appends one normalised record.
@@ -218,11 +230,15 @@ struct FeatureStore: Sendable {
 
         var eids: [Int32] = []
         for e in r.emails {
-            let id = emailStrings.intern(e.canonical)
-            if Int(id) == emailIsRole.count {
+            let h = Self.hash(e.canonical)
+            let id: Int32
+            if let known = emailIds[h] {
+                id = known
+            } else {
+                id = Int32(emailIsRole.count)
+                emailIds[h] = id
                 emailIsRole.append(e.isRole)
-                emailLocal.append(emailLocals.intern(e.local))
-                emailDomain.append(emailLocals.intern("@" + e.domain))
+                emailLocalKey.append(e.local.utf8.count >= 6 ? Self.hash(e.local) : 0)
                 emailCount.append(0)
             }
             if !eids.contains(id) { eids.append(id) }

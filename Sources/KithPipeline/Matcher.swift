@@ -100,7 +100,7 @@ public struct Matcher: Sendable {
 
     /// Matches `contacts`. `recordKeys` name the records for the rules (one
     /// per contact; see ``RecordKey``).
-    public func match(_ contacts: [Contact], recordKeys: [String]? = nil) -> MatchResult {
+    public func match(_ contacts: some ContactCollection, recordKeys: [String]? = nil) -> MatchResult {
         var stats = MatchStats()
         stats.records = contacts.count
         var clock = Date()
@@ -120,7 +120,7 @@ public struct Matcher: Sendable {
         let pairs = scoreAll(features, blocking, model, minWeight: min(reviewWeight, Self.weight(forProbability: options.mergeProbability)), stats: &stats)
         model.iterations += 0
         lap("score")
-        let keys = recordKeys ?? contacts.map(\.id)
+        let keys = recordKeys ?? (0..<contacts.count).map { contacts.contact(at: $0).id }
         var result = cluster(features, model, pairs, keys: keys, stats: &stats)
         lap("cluster")
         result.stats.seconds = stats.seconds
@@ -132,7 +132,7 @@ public struct Matcher: Sendable {
 
     // MARK: Stages
 
-    func buildFeatures(_ contacts: [Contact]) -> FeatureStore {
+    func buildFeatures(_ contacts: some ContactCollection) -> FeatureStore {
         let normalizer = RecordNormalizer(defaultRegion: options.defaultRegion, nicknames: nicknames)
         var fs = FeatureStore()
         fs.nicknames = nicknames
@@ -146,7 +146,7 @@ public struct Matcher: Sendable {
             let s = startIndex
             let pieces = parallelMap(parts) { p in
                 var cache = RecordNormalizer.PhoneCache()
-                return (n * p / parts..<n * (p + 1) / parts).map { normalizer.normalize(contacts[s + $0], phoneCache: &cache) }
+                return (n * p / parts..<n * (p + 1) / parts).map { normalizer.normalize(contacts.contact(at: s + $0), phoneCache: &cache) }
             }
             for records in pieces { for r in records { fs.append(r, nicknames: nicknames) } }
 
