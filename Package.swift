@@ -36,7 +36,8 @@ let package = Package(
             dependencies: [
                 "KithModel", "CPhoneNumber",
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
+            ],
+            exclude: ["NOTICE.md"]
         ),
 
         // MARK: Format plugins

@@ -1,6 +1,6 @@
 internal import Dispatch
 internal import Foundation
-public import KithModel
+internal import KithModel
 
 /// Settings for matching.
 public struct MatchOptions: Sendable {

@@ -37,6 +37,7 @@ enum Population {
             c.emails = [EmailAddress(email)]
             c.phones = g.next(3) > 0 ? [PhoneNumber(raw: phone)] : []
             c.addresses = [PostalAddress(locality: city, country: "DE")]
+            if g.next(5) < 2 { c.birthday = PartialDate(year: 1940 + g.next(60), month: 1 + g.next(12), day: 1 + g.next(28)) }
             c.sources = [Provenance(plugin: "test", file: "population.csv", locator: Locator(line: p + 2), recordId: "p\(p)")]
             out.append(c)
             if g.next(3) == 0 {
