@@ -58,7 +58,12 @@ let package = Package(
         .testTarget(name: "KithModelTests", dependencies: ["KithModel"]),
         .testTarget(name: "KithPluginTests", dependencies: ["KithPlugin", "KithTestSupport"]),
         .testTarget(name: "KithJSONTests", dependencies: ["KithJSON", "KithTestSupport"]),
-        .testTarget(name: "KithCLITests", dependencies: ["KithCLI", "Kith"]),
+        .testTarget(
+            name: "KithCLITests",
+            dependencies: [
+                "KithCLI", "Kith", "KithJSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "KithPipelineTests", dependencies: ["KithPipeline", "KithModel"]),
     ]
 )

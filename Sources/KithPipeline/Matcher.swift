@@ -336,6 +336,7 @@ public struct Matcher: Sendable {
             if ra != rb && !forbidden(membersOf(ra), membersOf(rb)) { union(ra, rb) }
         }
         let mergeWeight = Self.weight(forProbability: options.mergeProbability)
+        let reviewWeight = Self.weight(forProbability: options.reviewProbability)
         let strongWeight = mergeWeight + 10
         var review: [ReviewSuggestion] = []
         func suggest(_ p: ScoredPair, _ reason: String) {
@@ -385,7 +386,16 @@ public struct Matcher: Sendable {
                     }
                     if !ok { break }
                 }
-                if !ok || (w < strongWeight && sum < 0) {
+                // Two established clusters (two or more records each) must
+                // also be likely one person pair by pair on average, prior
+                // included: namesakes each with their own numbers and
+                // mailboxes stay apart even when one pair of their records
+                // links them.
+                let established = ma.count >= 2 && mb.count >= 2
+                let pairs = Double(ma.count * mb.count)
+                if !ok || (w < strongWeight && sum < 0)
+                    || (established && (sum / pairs + pw) < reviewWeight)
+                {
                     suggest(p, "the clusters do not hold together (a weak link)")
                     stats.rejectedByGuard += 1
                     continue
