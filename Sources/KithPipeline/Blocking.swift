@@ -11,8 +11,8 @@
 /// ``Blocking/window`` nearest neighbours on either side, so that no key
 /// makes the work quadratic.
 struct Blocking: Sendable {
-    static let fullBlockLimit = 40
-    static let window = 6
+    static let fullBlockLimit = 20
+    static let window = 4
 
     /// Block membership: members of block `b` are `members[start[b]..<start[b+1]]`.
     var start: [Int32] = [0]
