@@ -41,6 +41,7 @@ public enum MatchField: Int, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The field's name in explanations.
     public var description: String {
         switch self {
         case .given: "given name"

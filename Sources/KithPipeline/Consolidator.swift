@@ -18,9 +18,12 @@ public enum RecordKey {
 /// The whole pipeline over values: match, merge each cluster, point
 /// interactions' participants at the merged contacts.
 public struct Consolidator: Sendable {
+    /// Finds the clusters.
     public var matcher: Matcher
+    /// Merges each cluster.
     public var merger = Merger()
 
+    /// A consolidator matching with `options`.
     public init(options: MatchOptions = MatchOptions()) {
         matcher = Matcher(options: options)
     }

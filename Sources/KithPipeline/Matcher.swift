@@ -19,6 +19,7 @@ public struct MatchOptions: Sendable {
     /// Threads for normalising and scoring (0 = all cores).
     public var threads: Int
 
+    /// Options; the defaults are the documented ones (see docs/matching.md).
     public init(
         defaultRegion: String = MatchOptions.localeRegion, mergeProbability: Double = 0.8, reviewProbability: Double = 0.1,
         rules: MatchRules = MatchRules(), maxClusterSize: Int = 50, threads: Int = 0
@@ -45,11 +46,13 @@ public struct MatchOptions: Sendable {
 
 /// A pair left for a person to decide.
 public struct ReviewSuggestion: Hashable, Sendable {
-    /// Record indexes (into the matched contacts), `a < b`.
+    /// The first record's index (into the matched contacts); `a < b`.
     public var a: Int
+    /// The second record's index.
     public var b: Int
-    /// Total weight in bits and the match probability it stands for.
+    /// Total weight in bits.
     public var weight: Double
+    /// The match probability the weight stands for.
     public var probability: Double
     /// Why it was not merged automatically.
     public var reason: String
@@ -74,21 +77,31 @@ public struct MatchResult: Sendable {
 
 /// Counts and timings of one matching run.
 public struct MatchStats: Hashable, Sendable {
+    /// Records matched.
     public var records = 0
+    /// Blocks of two or more records.
     public var blocks = 0
+    /// Candidate pairs compared.
     public var candidatePairs = 0
+    /// Pairs at or above the lower of the two thresholds.
     public var pairsAboveReview = 0
+    /// Links that merged two clusters.
     public var merged = 0
+    /// Links refused by the clustering guards.
     public var rejectedByGuard = 0
+    /// Seconds per stage.
     public var seconds: [String: Double] = [:]
 }
 
 /// Finds which contacts are the same person: normalise → block → score
 /// (Fellegi-Sunter, EM-estimated) → cluster (chaining-resistant).
 public struct Matcher: Sendable {
+    /// Thresholds, region, rules.
     public var options: MatchOptions
+    /// The nickname table.
     public var nicknames: NicknameTable
 
+    /// A matcher with `options` and a nickname table.
     public init(options: MatchOptions = MatchOptions(), nicknames: NicknameTable = .standard) {
         self.options = options
         self.nicknames = nicknames

@@ -25,6 +25,7 @@ internal import OrderedCollections
 /// - The merged id is `kith:` + a hash of the member ids (a single record
 ///   keeps its own id), so the same input gives the same ids.
 public struct Merger: Sendable {
+    /// The standard survivorship rules.
     public init() {}
 
     /// Merges `members` (in input order). `e164` gives, per member, the E.164
