@@ -41,7 +41,8 @@ let package = Package(
             dependencies: [
                 "KithModel", "CPhoneNumber",
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
+            ],
+            exclude: ["NOTICE.md"]
         ),
 
         // MARK: The store (SQLite through GRDB; apt libsqlite3-dev)
@@ -68,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "KithCLI",
             dependencies: [
-                "Kith", "KithPipeline",
+                "Kith", "KithJSON", "KithPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,7 +87,11 @@ let package = Package(
             name: "KithVCardTests", dependencies: ["KithVCard", "KithTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "KithCLITests",
-            dependencies: ["KithCLI", "InProcessPluginExample", "Kith", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "KithCLI", "InProcessPluginExample", "Kith", "KithJSON", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "KithPipelineTests", dependencies: ["KithPipeline", "KithModel"]),
         .testTarget(
             name: "KithCSVTests", dependencies: ["KithCSV", "KithTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KithXMLTests", dependencies: ["KithXML"]),

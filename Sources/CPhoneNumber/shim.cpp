@@ -58,3 +58,12 @@ extern "C" int kith_phone_country_code_for_region(const char *region) {
     if (region == nullptr) return 0;
     return PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(std::string(region));
 }
+
+extern "C" int kith_phone_region_for_country_code(int country_code, char *out, int capacity) {
+    copyOut(std::string(), out, capacity);
+    std::string region;
+    PhoneNumberUtil::GetInstance()->GetRegionCodeForCountryCode(country_code, &region);
+    if (region.empty() || region == "ZZ") return 0;
+    copyOut(region, out, capacity);
+    return 1;
+}

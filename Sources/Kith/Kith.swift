@@ -1,7 +1,8 @@
 // The umbrella library: one import gives the model, the plugin API, the
-// built-in plugins and the standard registry.
+// matching pipeline, the built-in plugins and the standard registry.
 @_exported public import KithModel
 @_exported public import KithPlugin
+@_exported public import KithPipeline
 public import KithJSON
 @_exported public import KithExternal
 public import KithVCard

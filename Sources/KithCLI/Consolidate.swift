@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kith
+import KithJSON
 import KithPipeline
 
 /// Options shared by `consolidate` and `explain`: how to match.
@@ -12,16 +13,19 @@ struct MatchingOptions: ParsableArguments {
     var rules: String?
 
     @Option(name: .long, help: "Match probability from which records merge automatically (0.5–0.9999).")
-    var mergeProbability: Double = 0.95
+    var mergeProbability: Double = 0.8
 
     @Option(name: .long, help: "Match probability from which a pair not merged is suggested for review.")
-    var reviewProbability: Double = 0.5
+    var reviewProbability: Double = 0.1
+
+    @Option(name: .long, help: "Threads for matching (default: all cores).")
+    var threads: Int = 0
 
     func matchOptions() throws -> MatchOptions {
         guard (0.5...0.9999).contains(mergeProbability), (0.01...mergeProbability).contains(reviewProbability) else {
             throw UsageError(description: "--merge-probability must be in 0.5…0.9999 and --review-probability in 0.01…merge")
         }
-        var o = MatchOptions(mergeProbability: mergeProbability, reviewProbability: reviewProbability)
+        var o = MatchOptions(mergeProbability: mergeProbability, reviewProbability: reviewProbability, threads: max(0, threads))
         if let region {
             guard region.count == 2, region.allSatisfy(\.isLetter) else {
                 throw UsageError(description: "--region expects a two-letter region code such as DE or US")
@@ -42,9 +46,38 @@ struct MatchingOptions: ParsableArguments {
     }
 }
 
+/// Contacts kept packed as canonical JSON Lines and decoded on demand: a
+/// million contacts take about a third of the memory they take as values.
+struct PackedContacts: ContactCollection {
+    fileprivate(set) var bytes: [UInt8] = []
+    fileprivate(set) var ends: [Int] = []
+
+    var count: Int { ends.count }
+
+    mutating func append(_ c: Contact) {
+        var w = JSONLWriter()
+        w.append(c)
+        bytes += w.output
+        ends.append(bytes.count)
+    }
+
+    func contact(at index: Int) -> Contact {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return bytes.withUnsafeBufferPointer { p in
+            // The bytes were written by JSONLWriter a moment ago; they read back.
+            let line = UnsafeBufferPointer(rebasing: p[start..<ends[index] - 1])
+            guard case .contact(let c)? = try? JSONLReader.decode(line) else {
+                preconditionFailure("packed contact \(index) does not read back")
+            }
+            return c
+        }
+    }
+}
+
 /// Reads every input into memory through the registry, reporting as it goes.
 struct LoadedInputs {
-    var contacts: [Contact] = []
+    var contacts = PackedContacts()
+    var recordKeys: [String] = []
     var interactions: [Interaction] = []
     var diagnostics: [Diagnostic] = []
     var summary = ImportRunner.Summary()
@@ -61,7 +94,9 @@ struct LoadedInputs {
             onInput: { name, format, detection in reporter.started(name, format: format, detection: detection) },
             onEvent: { event, source in
                 switch event {
-                case .contact(let c): loaded.contacts.append(c)
+                case .contact(let c):
+                    loaded.contacts.append(c)
+                    loaded.recordKeys.append(RecordKey.of(c))
                 case .interaction(let i): loaded.interactions.append(i)
                 case .diagnostic(let d):
                     reporter.report(d)
@@ -115,17 +150,19 @@ struct Consolidate: ParsableCommand {
         var reporter = RunReporter(quiet: input.quiet)
         let loaded = try LoadedInputs.load(input, registry: registry, reporter: &reporter)
         let started = Date()
-        let result = Consolidator(options: matchOptions).run(contacts: loaded.contacts, interactions: loaded.interactions)
-        let matchSeconds = Date().timeIntervalSince(started)
-
         let atomic = try output.map { path throws -> AtomicFile in try AtomicFile(path: path) }
         let sink = atomic?.sink ?? ByteSink(fileDescriptor: 1, name: "standard output")
         let writer = try exporter.makeWriter(to: sink, options: try input.pluginOptions())
-        for c in result.contacts { try writer.write(.contact(c)) }
+        let result = try Consolidator(options: matchOptions).run(
+            contacts: loaded.contacts, recordKeys: loaded.recordKeys, interactions: loaded.interactions
+        ) {
+            try writer.write(.contact($0))
+        }
         for i in result.interactions { try writer.write(.interaction(i)) }
         for d in loaded.diagnostics { try writer.write(.diagnostic(d)) }
         try writer.finish()
         try atomic?.commit()
+        let matchSeconds = Date().timeIntervalSince(started)
 
         if let clustersOut {
             var text = "record_id,cluster_id\n"
@@ -144,7 +181,7 @@ struct Consolidate: ParsableCommand {
             let m = result.match
             let multi = m.clusters.filter { $0.count > 1 }.count
             let line = String(
-                format: "kith: %d contacts → %d people (%d merged clusters, largest %d); %d suggested for review; matching %.2f s\n",
+                format: "kith: %d contacts → %d people (%d merged clusters, largest %d); %d suggested for review; matching and writing %.2f s\n",
                 loaded.contacts.count, m.clusters.count, multi, m.clusters.map(\.count).max() ?? 0, m.review.count, matchSeconds)
             FileHandle.standardError.write(Data(line.utf8))
         }
@@ -155,7 +192,7 @@ struct Consolidate: ParsableCommand {
         }
     }
 
-    private func reviewFile(_ result: Consolidator.Output) -> String {
+    private func reviewFile(_ result: Consolidator.StreamOutput) -> String {
         var s = """
             # Pairs Kith found likely but not certain. Change 'review' to 'same' or 'never'
             # and pass this file back with --rules.
@@ -198,17 +235,20 @@ struct Explain: ParsableCommand {
         }
         var reporter = RunReporter(quiet: true)
         let loaded = try LoadedInputs.load(input, registry: .standard, reporter: &reporter)
-        let keys = loaded.contacts.map(RecordKey.of)
+        let keys = loaded.recordKeys
         var index: [String: Int] = [:]
         for (i, k) in keys.enumerated() where index[k] == nil { index[k] = i }
-        for (i, c) in loaded.contacts.enumerated() where index[c.id] == nil { index[c.id] = i }
+        for i in 0..<loaded.contacts.count {
+            let id = loaded.contacts.contact(at: i).id
+            if index[id] == nil { index[id] = i }
+        }
         func lookup(_ k: String) throws -> Int {
             guard let i = index[k] else { throw UsageError(description: "no record named \(k) in the inputs") }
             return i
         }
         let result = Matcher(options: try matching.matchOptions()).match(loaded.contacts, recordKeys: keys)
         if showModel { print(result.describeModel()) }
-        func label(_ i: Int) -> String { keys[i] + " (" + (loaded.contacts[i].name.displayName ?? "no name") + ")" }
+        func label(_ i: Int) -> String { keys[i] + " (" + (loaded.contacts.contact(at: i).name.displayName ?? "no name") + ")" }
         if pair.count == 2 {
             let a = try lookup(pair[0]), b = try lookup(pair[1])
             print(result.explain(a, b).render(nameA: label(a), nameB: label(b)))

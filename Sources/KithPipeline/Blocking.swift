@@ -11,8 +11,8 @@
 /// ``Blocking/window`` nearest neighbours on either side, so that no key
 /// makes the work quadratic.
 struct Blocking: Sendable {
-    static let fullBlockLimit = 40
-    static let window = 6
+    static let fullBlockLimit = 20
+    static let window = 4
 
     /// Block membership: members of block `b` are `members[start[b]..<start[b+1]]`.
     var start: [Int32] = [0]
@@ -41,7 +41,8 @@ struct Blocking: Sendable {
         let order = Self.radixOrder(keys)
         // Sort rank by name, for ordering large blocks.
         let rank = Self.nameRank(fs)
-        var perRecord = [[UInt64]](repeating: [], count: fs.count)
+        var entries: [(record: Int32, entry: UInt64)] = []
+        entries.reserveCapacity(keys.count / 2)
         var k = 0
         var blockId: UInt64 = 0
         while k < order.count {
@@ -53,16 +54,26 @@ struct Blocking: Sendable {
                 if block.count > Self.fullBlockLimit {
                     block.sort { (rank[Int($0)], $0) < (rank[Int($1)], $1) }
                 }
-                for (pos, r) in block.enumerated() {
-                    perRecord[Int(r)].append(blockId << 32 | UInt64(pos))
-                }
+                for (pos, r) in block.enumerated() { entries.append((r, blockId << 32 | UInt64(pos))) }
                 members.append(contentsOf: block)
                 start.append(Int32(members.count))
                 blockId += 1
             }
             k = e
         }
-        for row in perRecord { recordBlocks.append(contentsOf: row) }
+        keys = []
+        recs = []
+        // Group the entries by record (counting sort, stable).
+        var counts = [Int32](repeating: 0, count: fs.count + 1)
+        for x in entries { counts[Int(x.record) + 1] += 1 }
+        for i in 0..<fs.count { counts[i + 1] += counts[i] }
+        var values = [UInt64](repeating: 0, count: entries.count)
+        var fill = counts
+        for x in entries {
+            values[Int(fill[Int(x.record)])] = x.entry
+            fill[Int(x.record)] += 1
+        }
+        recordBlocks = Ragged(start: counts, values: values)
     }
 
     /// Number of blocks.
@@ -105,16 +116,16 @@ struct Blocking: Sendable {
     static func keys(of i: Int, _ fs: FeatureStore, into out: inout [UInt64]) {
         for e in fs.emails.row(i) {
             out.append(mix(1, UInt64(e)))
-            let local = fs.emailLocal[Int(e)]
-            if !fs.emailIsRole[Int(e)] && fs.emailLocals.bytes[Int(local)].count >= 6 { out.append(mix(2, UInt64(local))) }
+            let local = fs.emailLocalKey[Int(e)]
+            if !fs.emailIsRole[Int(e)] && local != 0 { out.append(mix(2, local)) }
         }
         for p in fs.phones.row(i) where p != 0 { out.append(mix(3, p)) }
         for t in fs.phoneTails.row(i) where t != 0 { out.append(mix(4, t)) }
         let g = fs.given[i], f = fs.family[i]
-        let gInitial: UInt64 = g >= 0 ? UInt64(fs.names.bytes[Int(g)][0]) : 0
-        let fInitial: UInt64 = f >= 0 ? UInt64(fs.names.bytes[Int(f)][0]) : 0
-        let gFull = g >= 0 && fs.names.bytes[Int(g)].count > 1
-        let fFull = f >= 0 && fs.names.bytes[Int(f)].count > 1
+        let gInitial: UInt64 = g >= 0 ? UInt64(fs.names.bytes(g)[0]) : 0
+        let fInitial: UInt64 = f >= 0 ? UInt64(fs.names.bytes(f)[0]) : 0
+        let gFull = g >= 0 && fs.names.bytes(g).count > 1
+        let fFull = f >= 0 && fs.names.bytes(f).count > 1
         func canon(_ id: Int32) -> UInt64 { UInt64(bitPattern: Int64(fs.canonicalGiven[Int(id)])) }
         func fam(_ id: Int32) -> UInt64 { UInt64(id) }
         if gFull && fFull {
@@ -166,17 +177,18 @@ struct Blocking: Sendable {
 
     /// Each record's position when all are sorted by family then given name.
     static func nameRank(_ fs: FeatureStore) -> [Int32] {
-        let order = (0..<fs.count).sorted { a, b in
-            let fa = fs.family[a], fb = fs.family[b]
-            let sa = fa >= 0 ? fs.names.strings[Int(fa)] : "", sb = fb >= 0 ? fs.names.strings[Int(fb)] : ""
-            if sa != sb { return sa < sb }
-            let ga = fs.given[a], gb = fs.given[b]
-            let ta = ga >= 0 ? fs.names.strings[Int(ga)] : "", tb = gb >= 0 ? fs.names.strings[Int(gb)] : ""
-            if ta != tb { return ta < tb }
-            return a < b
+        // Rank the distinct names once, then sort records by integer keys.
+        let order = (0..<fs.names.count).sorted { fs.names.strings[$0] < fs.names.strings[$1] }
+        var nameRank = [UInt64](repeating: 0, count: fs.names.count + 1)
+        for (r, id) in order.enumerated() { nameRank[id + 1] = UInt64(r + 1) }
+        let bits = UInt64(max(1, (fs.names.count + 1).bitWidth - (fs.names.count + 1).leadingZeroBitCount))
+        func key(_ i: Int) -> UInt64 {
+            nameRank[Int(fs.family[i]) + 1] << bits | nameRank[Int(fs.given[i]) + 1]
         }
+        let keys = (0..<fs.count).map(key)
+        let sorted = radixOrder(keys)
         var rank = [Int32](repeating: 0, count: fs.count)
-        for (r, i) in order.enumerated() { rank[i] = Int32(r) }
+        for (r, i) in sorted.enumerated() { rank[Int(i)] = Int32(r) }
         return rank
     }
 }

@@ -11,7 +11,7 @@ public enum MatchField: Int, CaseIterable, Sendable, CustomStringConvertible {
         switch self {
         case .given: ["missing", "exact", "nickname", "jaro-winkler ≥ 0.92", "jaro-winkler ≥ 0.80", "initial", "different"]
         case .family: ["missing", "exact", "jaro-winkler ≥ 0.92 or part", "jaro-winkler ≥ 0.80", "initial", "different"]
-        case .email: ["missing", "shared address", "shared role address", "near (one typo, same domain)", "different"]
+        case .email: ["missing", "shared address", "shared role address", "different"]
         case .phone: ["missing", "same E.164", "same last nine digits", "one digit off", "different"]
         case .organization: ["missing", "exact", "similar", "different"]
         case .city: ["missing", "exact", "similar", "different"]
@@ -41,6 +41,7 @@ public enum MatchField: Int, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The field's name in explanations.
     public var description: String {
         switch self {
         case .given: "given name"
@@ -82,80 +83,52 @@ extension FeatureStore {
         compareNames(a, b, &v)
         compareEmails(a, b, &v)
         comparePhones(a, b, &v)
-        func single(_ f: MatchField, _ col: [Int32], _ counts: [Int32], _ records: Int, _ interner: Interner, near: Double, far: Double?) {
-            let x = col[a], y = col[b]
-            guard x >= 0, y >= 0 else { return }
+        compareText(.organization, org[a], org[b], orgCount, orgRecords, orgs, near: 0.88, far: nil, &v)
+        compareText(.city, city[a], city[b], cityCount, cityRecords, cities, near: 0.88, far: nil, &v)
+        compareText(.street, street[a], street[b], streetCount, streetRecords, streets, near: 0.90, far: 0.75, &v)
+        // Postcodes: exact or one edit; regions: exact.
+        let x = postcode[a], y = postcode[b]
+        if x >= 0 && y >= 0 {
             if x == y {
-                v[f] = 1
-                v.frequency[f.rawValue] = Float(counts[Int(x)]) / Float(max(records, 1))
-                return
-            }
-            var bx = interner.bytes[Int(x)], by = interner.bytes[Int(y)]
-            let s = StringSimilarity.jaroWinkler(&bx, &by)
-            let last = UInt8(f.levels.count - 1)
-            if s >= near || (f == .organization && tokenContained(bx, by)) {
-                v[f] = 2
-            } else if let far, s >= far {
-                v[f] = 3
+                v[.postcode] = 1
+                v.frequency[MatchField.postcode.rawValue] = Float(postcodeCount[Int(x)]) / Float(max(postcodeRecords, 1))
             } else {
-                v[f] = last
+                v[.postcode] = StringSimilarity.withinOneEdit(postcodes.bytes(x), postcodes.bytes(y)) ? 2 : 3
             }
         }
-        single(.organization, org, orgCount, orgRecords, orgs, near: 0.88, far: nil)
-        single(.city, city, cityCount, cityRecords, cities, near: 0.88, far: nil)
-        single(.street, street, streetCount, streetRecords, streets, near: 0.90, far: 0.75)
-        // Postcodes and regions: exact or one edit.
-        do {
-            let x = postcode[a], y = postcode[b]
-            if x >= 0 && y >= 0 {
-                if x == y {
-                    v[.postcode] = 1
-                    v.frequency[MatchField.postcode.rawValue] = Float(postcodeCount[Int(x)]) / Float(max(postcodeRecords, 1))
-                } else {
-                    v[.postcode] = StringSimilarity.withinOneEdit(postcodes.strings[Int(x)], postcodes.strings[Int(y)]) ? 2 : 3
-                }
-            }
-            let r1 = region[a], r2 = region[b]
-            if r1 >= 0 && r2 >= 0 { v[.region] = r1 == r2 ? 1 : 2 }
-        }
+        let r1 = region[a], r2 = region[b]
+        if r1 >= 0 && r2 >= 0 { v[.region] = r1 == r2 ? 1 : 2 }
         compareBirth(a, b, &v)
-        // Identifiers and web: any shared value.
-        do {
-            let x = identifiers.row(a), y = identifiers.row(b)
-            if !x.isEmpty && !y.isEmpty {
-                var level: UInt8 = 3
-                var freq: Float = 1
-                for i in x {
-                    for j in y {
-                        if i == j {
-                            level = 1
-                            freq = min(freq, Float(identCount[Int(i)]) / Float(max(identRecords, 1)))
-                        } else if level > 2, StringSimilarity.withinOneEdit(idents.strings[Int(i)], idents.strings[Int(j)]) {
-                            level = 2
-                        }
-                    }
-                }
-                v[.identifier] = level
-                if level == 1 { v.frequency[MatchField.identifier.rawValue] = freq }
-            }
-            let p = web.row(a), q = web.row(b)
-            if !p.isEmpty && !q.isEmpty {
-                var shared: Int32 = -1
-                for i in p where q.contains(i) { shared = i; break }
-                if shared >= 0 {
-                    v[.web] = 1
-                    v.frequency[MatchField.web.rawValue] = Float(webCount[Int(shared)]) / Float(max(webRecords, 1))
-                } else {
-                    v[.web] = 2
-                }
-            }
-        }
+        compareIdentifiers(a, b, &v)
+        compareWeb(a, b, &v)
         return v
+    }
+
+    @inline(__always)
+    private func compareText(
+        _ f: MatchField, _ x: Int32, _ y: Int32, _ counts: [Int32], _ records: Int, _ interner: Interner, near: Double,
+        far: Double?, _ v: inout ComparisonVector
+    ) {
+        guard x >= 0, y >= 0 else { return }
+        if x == y {
+            v[f] = 1
+            v.frequency[f.rawValue] = Float(counts[Int(x)]) / Float(max(records, 1))
+            return
+        }
+        let bx = interner.bytes(x), by = interner.bytes(y)
+        let s = StringSimilarity.jaroWinkler(bx, by)
+        if s >= near || (f == .organization && Self.tokenContained(bx, by)) {
+            v[f] = 2
+        } else if let far, s >= far {
+            v[f] = 3
+        } else {
+            v[f] = UInt8(f.levels.count - 1)
+        }
     }
 
     /// One organisation name is the other's first or last words, or both
     /// are the same letters spaced differently.
-    private func tokenContained(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    static func tokenContained(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let (s, l) = a.count < b.count ? (a, b) : (b, a)
         guard s.count >= 3 else { return false }
         if l.count > s.count {
@@ -163,6 +136,43 @@ extension FeatureStore {
             if l[l.count - s.count - 1] == 32 && l.suffix(s.count).elementsEqual(s) { return true }
         }
         return l.lazy.filter { $0 != 32 }.elementsEqual(s.lazy.filter { $0 != 32 })
+    }
+
+    private func compareIdentifiers(_ a: Int, _ b: Int, _ v: inout ComparisonVector) {
+        let s1 = Int(identifiers.start[a]), e1 = Int(identifiers.start[a + 1])
+        let s2 = Int(identifiers.start[b]), e2 = Int(identifiers.start[b + 1])
+        guard s1 < e1, s2 < e2 else { return }
+        var level: UInt8 = 3
+        var freq: Float = 1
+        for k in s1..<e1 {
+            let i = identifiers.values[k]
+            for l in s2..<e2 {
+                let j = identifiers.values[l]
+                if i == j {
+                    level = 1
+                    freq = min(freq, Float(identPeople[Int(i)]) / Float(max(identRecords, 1)))
+                } else if level > 2, StringSimilarity.withinOneEdit(idents.bytes(i), idents.bytes(j)) {
+                    level = 2
+                }
+            }
+        }
+        v[.identifier] = level
+        if level == 1 { v.frequency[MatchField.identifier.rawValue] = freq }
+    }
+
+    private func compareWeb(_ a: Int, _ b: Int, _ v: inout ComparisonVector) {
+        let s1 = Int(web.start[a]), e1 = Int(web.start[a + 1])
+        let s2 = Int(web.start[b]), e2 = Int(web.start[b + 1])
+        guard s1 < e1, s2 < e2 else { return }
+        v[.web] = 2
+        for k in s1..<e1 {
+            let i = web.values[k]
+            for l in s2..<e2 where web.values[l] == i {
+                v[.web] = 1
+                v.frequency[MatchField.web.rawValue] = Float(webPeople[Int(i)]) / Float(max(webRecords, 1))
+                return
+            }
+        }
     }
 
     // MARK: Names
@@ -213,21 +223,16 @@ extension FeatureStore {
         v.frequency[MatchField.family.rawValue] = sff
     }
 
-    private func isInitial(_ id: Int32) -> Bool { names.bytes[Int(id)].count == 1 }
-
     private func compareGiven(_ x: Int32, _ y: Int32) -> (UInt8, Float) {
         guard x >= 0, y >= 0 else { return (0, 0) }
-        let ix = isInitial(x), iy = isInitial(y)
-        if ix || iy {
-            return names.bytes[Int(x)][0] == names.bytes[Int(y)][0] ? (5, 0) : (6, 0)
-        }
+        let bx = names.bytes(x), by = names.bytes(y)
+        if bx.count == 1 || by.count == 1 { return bx[0] == by[0] ? (5, 0) : (6, 0) }
         if x == y {
             let n = Float(max(givenCount[Int(x)], familyCount[Int(x)]))
             return (1, n / Float(max(givenRecords, 1)))
         }
         if nicknamesMeet(x, y) { return (2, 0) }
-        var bx = names.bytes[Int(x)], by = names.bytes[Int(y)]
-        let s = StringSimilarity.jaroWinkler(&bx, &by)
+        let s = StringSimilarity.jaroWinkler(bx, by)
         if s >= 0.92 { return (3, 0) }
         if s >= 0.80 { return (4, 0) }
         return (6, 0)
@@ -240,56 +245,55 @@ extension FeatureStore {
 
     private func compareFamily(_ x: Int32, _ y: Int32) -> (UInt8, Float) {
         guard x >= 0, y >= 0 else { return (0, 0) }
-        if x == y, !isInitial(x) { return (1, Float(familyCount[Int(x)]) / Float(max(familyRecords, 1))) }
+        if x == y, names.bytes(x).count > 1 { return (1, Float(familyCount[Int(x)]) / Float(max(familyRecords, 1))) }
         return compareFamilyLike(x, y)
     }
 
     /// Family-style comparison of any two name ids (used crosswise too).
     private func compareFamilyLike(_ x: Int32, _ y: Int32) -> (UInt8, Float) {
         guard x >= 0, y >= 0 else { return (0, 0) }
-        let bx = names.bytes[Int(x)], by = names.bytes[Int(y)]
+        let bx = names.bytes(x), by = names.bytes(y)
         if bx.count == 1 || by.count == 1 { return bx[0] == by[0] ? (4, 0) : (5, 0) }
         if x == y {
             let n = Float(max(familyCount[Int(x)], givenCount[Int(x)]))
             return (1, n / Float(max(familyRecords, 1)))
         }
-        // "stanomore schneider" = "stanomoreschneider"; "garcia lopez" ⊃ "garcia".
-        let spaced = bx.contains(32) || by.contains(32)
-        var ax = spaced ? bx.filter { $0 != 32 } : bx, ay = spaced ? by.filter { $0 != 32 } : by
-        if spaced && ax == ay { return (1, 0) }
-        if spaced {
-            let tx = names.strings[Int(x)].split(separator: " "), ty = names.strings[Int(y)].split(separator: " ")
-            if tx.contains(where: { t in t.count > 2 && ty.contains(t) }) { return (2, 0) }
+        if bx.contains(32) || by.contains(32) {
+            // "stanomore schneider" = "stanomoreschneider"; "garcia lopez" ⊃ "garcia".
+            if bx.lazy.filter({ $0 != 32 }).elementsEqual(by.lazy.filter { $0 != 32 }) { return (1, 0) }
+            if Self.shareWord(bx, by) { return (2, 0) }
         }
-        let s = StringSimilarity.jaroWinkler(&ax, &ay)
+        let s = StringSimilarity.jaroWinkler(bx, by)
         if s >= 0.92 { return (2, 0) }
         if s >= 0.80 { return (3, 0) }
         return (5, 0)
     }
 
+    /// True when the two texts share a word of three or more letters.
+    static func shareWord(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let wa = a.split(separator: 32), wb = b.split(separator: 32)
+        for x in wa where x.count > 2 {
+            for y in wb where y.count == x.count && y.elementsEqual(x) { return true }
+        }
+        return false
+    }
+
     // MARK: E-mail and phone
 
     private func compareEmails(_ a: Int, _ b: Int, _ v: inout ComparisonVector) {
-        let x = emails.row(a), y = emails.row(b)
-        guard !x.isEmpty, !y.isEmpty else { return }
-        var level: UInt8 = 4
+        let s1 = Int(emails.start[a]), e1 = Int(emails.start[a + 1])
+        let s2 = Int(emails.start[b]), e2 = Int(emails.start[b + 1])
+        guard s1 < e1, s2 < e2 else { return }
+        var level: UInt8 = 3
         var freq: Float = 1
-        for i in x {
-            for j in y {
-                if i == j {
-                    if emailIsRole[Int(i)] {
-                        if level > 2 { level = 2 }
-                    } else {
-                        level = 1
-                        freq = min(freq, Float(emailCount[Int(i)]) / Float(max(emailRecords, 1)))
-                    }
-                } else if level > 3, !emailIsRole[Int(i)], !emailIsRole[Int(j)] {
-                    let li = emailLocal[Int(i)], lj = emailLocal[Int(j)]
-                    if emailDomain[Int(i)] == emailDomain[Int(j)] {
-                        var p = emailLocals.bytes[Int(li)], q = emailLocals.bytes[Int(lj)]
-                        if p.count >= 6 && q.count >= 6 && StringSimilarity.withinOneEdit(emailLocals.strings[Int(li)], emailLocals.strings[Int(lj)]) { level = 3 }
-                        _ = (p, q)
-                    }
+        for k in s1..<e1 {
+            let i = emails.values[k]
+            for l in s2..<e2 where emails.values[l] == i {
+                if emailIsRole[Int(i)] {
+                    if level > 2 { level = 2 }
+                } else {
+                    level = 1
+                    freq = min(freq, Float(emailPeople[Int(i)]) / Float(max(emailRecords, 1)))
                 }
             }
         }
@@ -298,19 +302,21 @@ extension FeatureStore {
     }
 
     private func comparePhones(_ a: Int, _ b: Int, _ v: inout ComparisonVector) {
-        let x = phones.row(a), y = phones.row(b)
-        guard !x.isEmpty, !y.isEmpty else { return }
-        let tx = phoneTails.row(a), ty = phoneTails.row(b)
+        let s1 = Int(phones.start[a]), e1 = Int(phones.start[a + 1])
+        let s2 = Int(phones.start[b]), e2 = Int(phones.start[b + 1])
+        guard s1 < e1, s2 < e2 else { return }
         var level: UInt8 = 4
         var freq: Float = 1
-        for (i, p) in zip(tx.indices, x) {
-            for (j, q) in zip(ty.indices, y) {
+        for k in s1..<e1 {
+            let p = phones.values[k], tp = phoneTails.values[k]
+            for l in s2..<e2 {
+                let q = phones.values[l], tq = phoneTails.values[l]
                 if p != 0 && p == q {
                     level = 1
-                    freq = min(freq, Float(phoneCount[p] ?? 1) / Float(max(phoneRecords, 1)))
-                } else if tx[i] != 0 && tx[i] == ty[j] {
+                    freq = min(freq, Float(phonePeople.values[k]) / Float(max(phoneRecords, 1)))
+                } else if tp != 0 && tp == tq {
                     if level > 2 { level = 2 }
-                } else if level > 3, tx[i] != 0, ty[j] != 0, Self.oneDigitOff(tx[i], ty[j]) {
+                } else if level > 3, tp != 0, tq != 0, Self.oneDigitOff(tp, tq) {
                     level = 3
                 }
             }
@@ -355,7 +361,7 @@ extension FeatureStore {
         // A birthday without a year agrees with one that has it.
         if (yx == 0 || yy == 0) && mx == my && dx == dy { v[.birthDate] = 1; return }
         if yx == yy && mx == dy && dx == my { v[.birthDate] = 2; return }
-        if StringSimilarity.withinOneEdit(String(x), String(y)) { v[.birthDate] = 2; return }
+        if Self.oneDigitOff(UInt64(x), UInt64(y)) { v[.birthDate] = 2; return }
         v[.birthDate] = 3
     }
 }

@@ -18,9 +18,12 @@ public enum RecordKey {
 /// The whole pipeline over values: match, merge each cluster, point
 /// interactions' participants at the merged contacts.
 public struct Consolidator: Sendable {
+    /// Finds the clusters.
     public var matcher: Matcher
+    /// Merges each cluster.
     public var merger = Merger()
 
+    /// A consolidator matching with `options`.
     public init(options: MatchOptions = MatchOptions()) {
         matcher = Matcher(options: options)
     }
@@ -39,24 +42,50 @@ public struct Consolidator: Sendable {
         public var mergedIdOfRecord: [String]
     }
 
-    /// Runs the pipeline.
-    public func run(contacts: [Contact], interactions: [Interaction] = []) -> Output {
-        let keys = contacts.map(RecordKey.of)
+    /// Runs the pipeline and returns every merged contact.
+    public func run(contacts: some ContactCollection, interactions: [Interaction] = []) -> Output {
+        var merged: [Contact] = []
+        let s = run(contacts: contacts, recordKeys: nil, interactions: interactions) { merged.append($0) }
+        return Output(
+            contacts: merged, interactions: s.interactions, match: s.match, recordKeys: s.recordKeys,
+            mergedIdOfRecord: s.mergedIdOfRecord)
+    }
+
+    /// What a streaming run returns besides the contacts it handed out.
+    public struct StreamOutput: Sendable {
+        /// The interactions, participants resolved where possible.
+        public var interactions: [Interaction]
+        /// Matching details (clusters, review suggestions, model).
+        public var match: MatchResult
+        /// The key of every input record (see ``RecordKey``).
+        public var recordKeys: [String]
+        /// The merged contact id of every input record.
+        public var mergedIdOfRecord: [String]
+    }
+
+    /// Runs the pipeline, handing each merged contact to `emit` in cluster
+    /// order as soon as it is made, so that the merged set is never held in
+    /// memory beside the input. `recordKeys` (one per contact, see
+    /// ``RecordKey``) saves computing them when the caller has them.
+    public func run(
+        contacts: some ContactCollection, recordKeys: [String]? = nil, interactions: [Interaction] = [],
+        emit: (Contact) throws -> Void
+    ) rethrows -> StreamOutput {
+        let keys = recordKeys ?? (0..<contacts.count).map { RecordKey.of(contacts.contact(at: $0)) }
         let result = matcher.match(contacts, recordKeys: keys)
         let fs = result.features
-        // E.164 per record phone, for filling in the merged output.
-        var merged: [Contact] = []
-        merged.reserveCapacity(result.clusters.count)
         var mergedIdOfRecord = [String](repeating: "", count: contacts.count)
+        var linker = InteractionLinker()
         for cluster in result.clusters {
-            let members = cluster.map { contacts[$0] }
-            let e164 = cluster.map { i in fs.phoneStrings(i, count: contacts[i].phones.count) }
+            let members = cluster.map { contacts.contact(at: $0) }
+            let e164 = zip(cluster, members).map { i, m in fs.phoneStrings(i, count: m.phones.count) }
             let c = merger.merge(members, e164: e164)
             for i in cluster { mergedIdOfRecord[i] = c.id }
-            merged.append(c)
+            if !interactions.isEmpty { linker.add(c) }
+            try emit(c)
         }
-        let linked = InteractionLinker(contacts: merged).link(interactions)
-        return Output(contacts: merged, interactions: linked, match: result, recordKeys: keys, mergedIdOfRecord: mergedIdOfRecord)
+        let linked = interactions.isEmpty ? [] : linker.link(interactions)
+        return StreamOutput(interactions: linked, match: result, recordKeys: keys, mergedIdOfRecord: mergedIdOfRecord)
     }
 }
 
@@ -79,21 +108,33 @@ extension FeatureStore {
 /// e-mail address (role mailboxes only when one contact holds them), then
 /// by URL.
 public struct InteractionLinker: Sendable {
-    private var byEmail: [String: String] = [:]
+    private var emailOwners: [String: String] = [:]
+    private var sharedEmails: Set<String> = []
     private var byURL: [String: String] = [:]
 
+    /// An empty linker; ``add(_:)`` the merged contacts.
+    public init() {}
+
+    /// A linker over `contacts`.
     public init(contacts: [Contact]) {
-        var emailOwners: [String: Set<String>] = [:]
-        for c in contacts {
-            for e in c.emails {
-                if let n = EmailNormalizer.normalize(e.address) { emailOwners[n.canonical, default: []].insert(c.id) }
-            }
-            for u in c.urls {
-                let f = RecordNormalizer.foldURL(u.value)
-                if !f.isEmpty { byURL[f] = byURL[f] ?? c.id }
-            }
+        for c in contacts { add(c) }
+    }
+
+    /// Makes `contact` a target for participants.
+    public mutating func add(_ contact: Contact) {
+        for e in contact.emails {
+            guard let n = EmailNormalizer.normalize(e.address) else { continue }
+            if let owner = emailOwners[n.canonical], owner != contact.id { sharedEmails.insert(n.canonical) }
+            emailOwners[n.canonical] = emailOwners[n.canonical] ?? contact.id
         }
-        for (email, owners) in emailOwners where owners.count == 1 { byEmail[email] = owners.first! }
+        for u in contact.urls {
+            let f = RecordNormalizer.foldURL(u.value)
+            if !f.isEmpty && byURL[f] == nil { byURL[f] = contact.id }
+        }
+    }
+
+    private func owner(ofEmail canonical: String) -> String? {
+        sharedEmails.contains(canonical) ? nil : emailOwners[canonical]
     }
 
     /// Returns the interactions with `contactId` set on every participant
@@ -102,7 +143,7 @@ public struct InteractionLinker: Sendable {
         interactions.map { x in
             var x = x
             for i in x.participants.indices {
-                if let e = x.participants[i].email, let n = EmailNormalizer.normalize(e), let id = byEmail[n.canonical] {
+                if let e = x.participants[i].email, let n = EmailNormalizer.normalize(e), let id = owner(ofEmail: n.canonical) {
                     x.participants[i].contactId = id
                 } else if let u = x.participants[i].url, let id = byURL[RecordNormalizer.foldURL(u)] {
                     x.participants[i].contactId = id

@@ -5,7 +5,9 @@ internal import Foundation
 public struct PairExplanation: Hashable, Sendable {
     /// One field's part.
     public struct FieldLine: Hashable, Sendable {
+        /// The field compared.
         public var field: String
+        /// The comparison level reached.
         public var level: String
         /// Weight of the level in bits (0 when missing).
         public var weight: Double
@@ -13,9 +15,11 @@ public struct PairExplanation: Hashable, Sendable {
         public var adjustment: Double
     }
 
-    /// Record indexes.
+    /// The first record's index.
     public var a: Int
+    /// The second record's index.
     public var b: Int
+    /// One line per field, in ``MatchField`` order.
     public var fields: [FieldLine]
     /// log2 prior odds.
     public var prior: Double
@@ -23,12 +27,13 @@ public struct PairExplanation: Hashable, Sendable {
     public var total: Double
     /// The match probability the total stands for.
     public var probability: Double
-    /// Weight needed to merge automatically, and to be suggested for review.
+    /// Weight needed to merge automatically.
     public var mergeThreshold: Double
+    /// Weight needed to be suggested for review.
     public var reviewThreshold: Double
     /// Names compared crosswise (given ↔ family).
     public var swapped: Bool
-    /// A given name, birth date or identifier clearly differs.
+    /// The given names clearly differ (see the matcher's hard conflicts).
     public var conflict: Bool
     /// Whether the two ended up in the same cluster.
     public var sameCluster: Bool
@@ -82,7 +87,7 @@ extension MatchResult {
             if let s = review.first(where: { $0.a == min(a, b) && $0.b == max(a, b) }) {
                 decision = "kept apart, suggested for review: \(s.reason)"
             } else if total >= mergeW && conflict {
-                decision = "kept apart, suggested for review: a given name, birth date or identifier differs"
+                decision = "kept apart, suggested for review: the given names differ"
             } else {
                 decision = "kept apart (their clusters did not hold together, or they were never compared as candidates)"
             }

@@ -1,26 +1,77 @@
-/// Interns strings to dense ids and counts how many records hold each.
-struct Interner: Sendable {
+/// Interns strings to dense ids, keeping their UTF-8 bytes in one block.
+///
+/// After ``freeze()`` the bytes are read through plain pointers (no
+/// reference counting in the comparison loops); the block lives as long as
+/// the interner's owner object. Unchecked `Sendable`: after freezing it is
+/// only read.
+struct Interner: @unchecked Sendable {
     private(set) var ids: [String: Int32] = [:]
     private(set) var strings: [String] = []
-    /// UTF-8 of each string, for byte-level similarity.
-    private(set) var bytes: [[UInt8]] = []
+    private var flat: [UInt8] = []
+    private var offsets: [Int32] = [0]
+    private var owner: ByteBlock?
+    private var base: UnsafePointer<UInt8>?
+    private var starts: UnsafePointer<Int32>?
 
     mutating func intern(_ s: String) -> Int32 {
         if let id = ids[s] { return id }
+        precondition(owner == nil, "interner is frozen")
         let id = Int32(strings.count)
         ids[s] = id
         strings.append(s)
-        bytes.append(Array(s.utf8))
+        flat.append(contentsOf: s.utf8)
+        offsets.append(Int32(flat.count))
         return id
     }
 
     var count: Int { strings.count }
+
+    /// Moves the bytes into a fixed block; call once after the last `intern`.
+    mutating func freeze() {
+        let block = ByteBlock(flat, offsets)
+        owner = block
+        base = UnsafePointer(block.bytes)
+        starts = UnsafePointer(block.offsets)
+        flat = []
+        offsets = []
+    }
+
+    /// The UTF-8 bytes of string `id` (after ``freeze()``).
+    @inline(__always) func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> {
+        let s = Int(starts![Int(id)]), e = Int(starts![Int(id) + 1])
+        return UnsafeBufferPointer(start: base! + s, count: e - s)
+    }
+}
+
+/// Owns the byte block of a frozen interner.
+final class ByteBlock: @unchecked Sendable {
+    let bytes: UnsafeMutablePointer<UInt8>
+    let offsets: UnsafeMutablePointer<Int32>
+
+    init(_ flat: [UInt8], _ offs: [Int32]) {
+        bytes = .allocate(capacity: max(1, flat.count))
+        offsets = .allocate(capacity: max(1, offs.count))
+        flat.withUnsafeBufferPointer { if let b = $0.baseAddress { bytes.initialize(from: b, count: flat.count) } }
+        offs.withUnsafeBufferPointer { if let b = $0.baseAddress { offsets.initialize(from: b, count: offs.count) } }
+    }
+
+    deinit {
+        bytes.deallocate()
+        offsets.deallocate()
+    }
 }
 
 /// A flat list of lists: record `i`'s values are `values[start[i]..<start[i+1]]`.
 struct Ragged<Element: Sendable>: Sendable {
     var start: [Int32] = [0]
     var values: [Element] = []
+
+    init() {}
+
+    init(start: [Int32], values: [Element]) {
+        self.start = start
+        self.values = values
+    }
 
     mutating func append(contentsOf row: some Sequence<Element>) {
         values.append(contentsOf: row)
@@ -50,12 +101,14 @@ struct FeatureStore: Sendable {
     /// Per name id: the smallest nickname group (as -2 - group) or the id itself.
     var canonicalGiven: [Int32] = []
 
-    var emailStrings = Interner()
+    /// Canonical e-mail → id, keyed by a 64-bit hash of the address (the
+    /// text itself is not needed after normalising).
+    var emailIds: [UInt64: Int32] = [:]
     var emails = Ragged<Int32>()
     var emailIsRole: [Bool] = []
-    var emailLocal: [Int32] = []
-    var emailDomain: [Int32] = []
-    var emailLocals = Interner()
+    /// Per e-mail id: a hash of the local part when it is long enough (six
+    /// characters) to block on, else 0.
+    var emailLocalKey: [UInt64] = []
     var emailCount: [Int32] = []
     var emailRecords = 0
 
@@ -64,8 +117,6 @@ struct FeatureStore: Sendable {
     /// E.164 digits (with a leading 1) of every phone of the contact, in its
     /// order, 0 where unknown: for filling in the merged output.
     var phoneByPosition = Ragged<UInt64>()
-    var phoneCount: [UInt64: Int32] = [:]
-    var tailCount: [UInt64: Int32] = [:]
     var phoneRecords = 0
 
     var orgs = Interner()
@@ -100,6 +151,63 @@ struct FeatureStore: Sendable {
     var webCount: [Int32] = []
     var webRecords = 0
 
+    /// Per identity value: how many different people hold it, counted as
+    /// distinct given-name initials among its holders (at least 1). One
+    /// person's duplicates share a mailbox under one name; a switchboard or
+    /// `info@` address is held under many.
+    var emailPeople: [Int32] = []
+    var phonePeople = Ragged<Int32>()
+    var identPeople: [Int32] = []
+    var webPeople: [Int32] = []
+
+    private func initialBit(_ i: Int) -> UInt32 {
+        let g = given[i]
+        guard g >= 0, let b = names.bytes(g).first else { return 0 }
+        return b >= 97 && b <= 122 ? 1 << UInt32(b - 97) : 1 << (26 + UInt32(b % 5))
+    }
+
+    /// Freezes the string tables and computes the people counts; call once
+    /// after the last `append`.
+    mutating func finish() {
+        names.freeze()
+        orgs.freeze()
+        cities.freeze()
+        postcodes.freeze()
+        streets.freeze()
+        regions.freeze()
+        idents.freeze()
+        webs.freeze()
+        func people(_ mask: UInt32) -> Int32 { max(1, Int32(mask.nonzeroBitCount)) }
+        var emailMask = [UInt32](repeating: 0, count: emailIsRole.count)
+        var identMask = [UInt32](repeating: 0, count: idents.count)
+        var webMask = [UInt32](repeating: 0, count: webs.count)
+        var phoneMask: [UInt64: UInt32] = [:]
+        for i in 0..<count {
+            let bit = initialBit(i)
+            guard bit != 0 else { continue }
+            for e in emails.row(i) { emailMask[Int(e)] |= bit }
+            for d in identifiers.row(i) { identMask[Int(d)] |= bit }
+            for w in web.row(i) { webMask[Int(w)] |= bit }
+            for p in phones.row(i) where p != 0 { phoneMask[p, default: 0] |= bit }
+        }
+        emailPeople = emailMask.map(people)
+        identPeople = identMask.map(people)
+        webPeople = webMask.map(people)
+        phonePeople = Ragged()
+        for i in 0..<count { phonePeople.append(contentsOf: phones.row(i).map { people(phoneMask[$0] ?? 0) }) }
+    }
+
+    /// 64-bit FNV-1a of a string's UTF-8 (collisions are negligible at this
+    /// width for the millions of values of one run).
+    static func hash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h &*= 0x100_0000_01b3
+        }
+        return h
+    }
+
     /// Appends one normalised record.
     mutating func append(_ r: NormalizedRecord, nicknames: NicknameTable) {
         count += 1
@@ -122,11 +230,15 @@ struct FeatureStore: Sendable {
 
         var eids: [Int32] = []
         for e in r.emails {
-            let id = emailStrings.intern(e.canonical)
-            if Int(id) == emailIsRole.count {
+            let h = Self.hash(e.canonical)
+            let id: Int32
+            if let known = emailIds[h] {
+                id = known
+            } else {
+                id = Int32(emailIsRole.count)
+                emailIds[h] = id
                 emailIsRole.append(e.isRole)
-                emailLocal.append(emailLocals.intern(e.local))
-                emailDomain.append(emailLocals.intern("@" + e.domain))
+                emailLocalKey.append(e.local.utf8.count >= 6 ? Self.hash(e.local) : 0)
                 emailCount.append(0)
             }
             if !eids.contains(id) { eids.append(id) }
@@ -148,8 +260,6 @@ struct FeatureStore: Sendable {
             ps.append(v)
             ts.append(p.tail)
         }
-        for v in Set(ps) where v != 0 { phoneCount[v, default: 0] += 1 }
-        for t in Set(ts) where t != 0 { tailCount[t, default: 0] += 1 }
         if !ps.isEmpty { phoneRecords += 1 }
         phones.append(contentsOf: ps)
         phoneTails.append(contentsOf: ts)

@@ -35,18 +35,18 @@ public struct MatchModel: Sendable {
     /// the share `frequency` of records: the difference between
     /// `log2(m / frequency)` and the level's average weight.
     ///
-    /// Identity fields (e-mail, phone, identifier, web) work differently: a
-    /// value held by a few records is what one person's duplicates look like,
-    /// so it keeps the level's full weight; only a value held by more than
-    /// ``recordsPerPerson`` records (a switchboard, a shared family or role
-    /// mailbox) is weighed down, by the share of records holding it beyond
-    /// that.
+    /// Identity fields (e-mail, phone, identifier, web) work differently:
+    /// `frequency` there is the share of *people* holding the value (distinct
+    /// given-name initials among its holders, see the feature store). A value
+    /// one person holds, however many of their records repeat it, keeps the
+    /// level's full weight; a value several people hold (a switchboard, a
+    /// family landline, `info@`) is weighed down by how many.
     public func tfAdjustment(_ field: MatchField, frequency: Double) -> Double {
         guard frequency > 0, let l = field.termFrequencyLevel else { return 0 }
         let floor = frequencyFloor[field.rawValue]
         if field.isIdentity {
             guard floor > 0 else { return 0 }
-            let excess = (frequency / floor - Self.recordsPerPerson) * floor
+            let excess = (frequency / floor - 1) * floor
             guard excess > u[field.rawValue][l] else { return 0 }
             return log2(u[field.rawValue][l] / excess)
         }
@@ -54,9 +54,6 @@ public struct MatchModel: Sendable {
         return log2(m[field.rawValue][l] / p) - weight(field, l)
     }
 
-    /// How many records one person's duplicates may share an identity value
-    /// across before the value counts as shared by several people.
-    public static let recordsPerPerson = 4.0
 
     /// log2 of the prior odds.
     public var priorWeight: Double { log2(prior / (1 - prior)) }
@@ -158,7 +155,7 @@ public struct MatchModel: Sendable {
             }
             let sum = nonMatch.reduce(0, +) + pseudo * Double(counts.count - 1)
             for l in 1..<counts.count {
-                if f.isIdentity && l < counts.count - 1 && nonMatch[l] < 3 && frequencyFloor[f.rawValue] > 0 {
+                if f.isIdentity && l == 1 && nonMatch[l] < 3 && frequencyFloor[f.rawValue] > 0 {
                     u[f.rawValue][l] = frequencyFloor[f.rawValue] / Self.identityCollisionFactor
                 } else {
                     u[f.rawValue][l] = (nonMatch[l] + pseudo) / sum

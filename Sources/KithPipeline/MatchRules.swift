@@ -25,6 +25,7 @@ public struct MatchRules: Hashable, Sendable {
     private var sameStorage: [Pair] = []
     private var neverStorage: [Pair] = []
 
+    /// No rules.
     public init() {}
 
     /// Adds a same-person rule.
@@ -41,6 +42,7 @@ public struct MatchRules: Hashable, Sendable {
         public var line: Int
         /// What is wrong.
         public var message: String
+        /// "line N: message".
         public var description: String { "line \(line): \(message)" }
     }
 
@@ -100,9 +102,11 @@ public struct MatchRules: Hashable, Sendable {
             ? "\"" + id.replacing("\"", with: "'") + "\"" : id
     }
 
+    /// Same rules in the same order.
     public static func == (l: MatchRules, r: MatchRules) -> Bool {
         l.sameStorage == r.sameStorage && l.neverStorage == r.neverStorage
     }
+    /// Hashes the rules.
     public func hash(into h: inout Hasher) {
         h.combine(sameStorage)
         h.combine(neverStorage)

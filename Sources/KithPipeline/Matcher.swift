@@ -1,6 +1,6 @@
 internal import Dispatch
 internal import Foundation
-public import KithModel
+internal import KithModel
 
 /// Settings for matching.
 public struct MatchOptions: Sendable {
@@ -19,8 +19,9 @@ public struct MatchOptions: Sendable {
     /// Threads for normalising and scoring (0 = all cores).
     public var threads: Int
 
+    /// Options; the defaults are the documented ones (see docs/matching.md).
     public init(
-        defaultRegion: String = MatchOptions.localeRegion, mergeProbability: Double = 0.95, reviewProbability: Double = 0.5,
+        defaultRegion: String = MatchOptions.localeRegion, mergeProbability: Double = 0.8, reviewProbability: Double = 0.1,
         rules: MatchRules = MatchRules(), maxClusterSize: Int = 50, threads: Int = 0
     ) {
         self.defaultRegion = defaultRegion
@@ -45,11 +46,13 @@ public struct MatchOptions: Sendable {
 
 /// A pair left for a person to decide.
 public struct ReviewSuggestion: Hashable, Sendable {
-    /// Record indexes (into the matched contacts), `a < b`.
+    /// The first record's index (into the matched contacts); `a < b`.
     public var a: Int
+    /// The second record's index.
     public var b: Int
-    /// Total weight in bits and the match probability it stands for.
+    /// Total weight in bits.
     public var weight: Double
+    /// The match probability the weight stands for.
     public var probability: Double
     /// Why it was not merged automatically.
     public var reason: String
@@ -74,21 +77,31 @@ public struct MatchResult: Sendable {
 
 /// Counts and timings of one matching run.
 public struct MatchStats: Hashable, Sendable {
+    /// Records matched.
     public var records = 0
+    /// Blocks of two or more records.
     public var blocks = 0
+    /// Candidate pairs compared.
     public var candidatePairs = 0
+    /// Pairs at or above the lower of the two thresholds.
     public var pairsAboveReview = 0
+    /// Links that merged two clusters.
     public var merged = 0
+    /// Links refused by the clustering guards.
     public var rejectedByGuard = 0
+    /// Seconds per stage.
     public var seconds: [String: Double] = [:]
 }
 
 /// Finds which contacts are the same person: normalise → block → score
 /// (Fellegi-Sunter, EM-estimated) → cluster (chaining-resistant).
 public struct Matcher: Sendable {
+    /// Thresholds, region, rules.
     public var options: MatchOptions
+    /// The nickname table.
     public var nicknames: NicknameTable
 
+    /// A matcher with `options` and a nickname table.
     public init(options: MatchOptions = MatchOptions(), nicknames: NicknameTable = .standard) {
         self.options = options
         self.nicknames = nicknames
@@ -100,7 +113,7 @@ public struct Matcher: Sendable {
 
     /// Matches `contacts`. `recordKeys` name the records for the rules (one
     /// per contact; see ``RecordKey``).
-    public func match(_ contacts: [Contact], recordKeys: [String]? = nil) -> MatchResult {
+    public func match(_ contacts: some ContactCollection, recordKeys: [String]? = nil) -> MatchResult {
         var stats = MatchStats()
         stats.records = contacts.count
         var clock = Date()
@@ -120,7 +133,7 @@ public struct Matcher: Sendable {
         let pairs = scoreAll(features, blocking, model, minWeight: min(reviewWeight, Self.weight(forProbability: options.mergeProbability)), stats: &stats)
         model.iterations += 0
         lap("score")
-        let keys = recordKeys ?? contacts.map(\.id)
+        let keys = recordKeys ?? (0..<contacts.count).map { contacts.contact(at: $0).id }
         var result = cluster(features, model, pairs, keys: keys, stats: &stats)
         lap("cluster")
         result.stats.seconds = stats.seconds
@@ -132,7 +145,7 @@ public struct Matcher: Sendable {
 
     // MARK: Stages
 
-    func buildFeatures(_ contacts: [Contact]) -> FeatureStore {
+    func buildFeatures(_ contacts: some ContactCollection) -> FeatureStore {
         let normalizer = RecordNormalizer(defaultRegion: options.defaultRegion, nicknames: nicknames)
         var fs = FeatureStore()
         fs.nicknames = nicknames
@@ -142,25 +155,22 @@ public struct Matcher: Sendable {
         while startIndex < contacts.count {
             let end = min(contacts.count, startIndex + chunk)
             let n = end - startIndex
-            let parts = min(threads, max(1, n / 512))
+            let parts = min(threads * 4, max(1, n / 512))
             let s = startIndex
-            let t0 = Date()
             let pieces = parallelMap(parts) { p in
                 var cache = RecordNormalizer.PhoneCache()
-                return (n * p / parts..<n * (p + 1) / parts).map { normalizer.normalize(contacts[s + $0], phoneCache: &cache) }
+                return (n * p / parts..<n * (p + 1) / parts).map { normalizer.normalize(contacts.contact(at: s + $0), phoneCache: &cache) }
             }
-            let t1 = Date()
             for records in pieces { for r in records { fs.append(r, nicknames: nicknames) } }
-            if ProcessInfo.processInfo.environment["KITH_DEBUG"] != nil {
-                print("chunk normalise \(t1.timeIntervalSince(t0)) append \(Date().timeIntervalSince(t1))")
-            }
+
             startIndex = end
         }
+        fs.finish()
         return fs
     }
     /// EM on the comparison patterns of a deterministic sample of candidate pairs.
     func estimateModel(_ fs: FeatureStore, _ blocking: Blocking) -> MatchModel {
-        let target = 400_000
+        let target = 150_000
         // Sample every k-th record's candidate pairs.
         var total = 0
         var buf: [Int32] = []
@@ -180,7 +190,7 @@ public struct Matcher: Sendable {
                 let v = fs.compare(i, Int(j))
                 counts[v.levels, default: 0] += 1
                 sampledCandidates += 1
-                if sample.count < 400_000 { sample.append(v) }
+                if sample.count < 150_000 { sample.append(v) }
             }
         }
         let patterns = counts.sorted { a, b in
@@ -253,10 +263,12 @@ public struct Matcher: Sendable {
     /// chain of other links may put them in one cluster.
     static let vetoEvidence = 10.0
 
-    /// A hard conflict: both records hold a given name, birth date or
-    /// identifier and they clearly differ.
+    /// A hard conflict: both records hold a given name (not an initial) and
+    /// the names clearly differ — not a nickname, not a typo. Relatives share
+    /// surnames, addresses and landlines; their given names tell them apart.
+    /// Such a pair merges only on overwhelming evidence.
     static func hasConflict(_ v: ComparisonVector) -> Bool {
-        v[.given] == 6 || v[.birthDate] == 3 || v[.identifier] == 3
+        v[.given] == 6
     }
 
     func scoreAll(_ fs: FeatureStore, _ blocking: Blocking, _ model: MatchModel, minWeight: Double, stats: inout MatchStats) -> [ScoredPair] {
@@ -338,6 +350,7 @@ public struct Matcher: Sendable {
             if ra != rb && !forbidden(membersOf(ra), membersOf(rb)) { union(ra, rb) }
         }
         let mergeWeight = Self.weight(forProbability: options.mergeProbability)
+        let reviewWeight = Self.weight(forProbability: options.reviewProbability)
         let strongWeight = mergeWeight + 10
         var review: [ReviewSuggestion] = []
         func suggest(_ p: ScoredPair, _ reason: String) {
@@ -353,7 +366,7 @@ public struct Matcher: Sendable {
                 continue
             }
             if p.conflict && w < strongWeight {
-                suggest(p, "a given name, birth date or identifier differs")
+                suggest(p, "the given names differ")
                 stats.rejectedByGuard += 1
                 continue
             }
@@ -368,10 +381,10 @@ public struct Matcher: Sendable {
                 continue
             }
             if ma.count + mb.count > 2 {
-                // The clusters must hold together: no cross pair in hard
-                // conflict or with strong evidence against (beyond the
-                // prior), and, unless the link is very strong, the cross
-                // pairs' evidence on average for.
+                // The clusters must hold together: no cross pair with strong
+                // evidence against (beyond the prior), none in hard conflict
+                // unless it would merge on its own, and, unless the link is
+                // very strong, the cross pairs' evidence on average for.
                 var sum = 0.0
                 var ok = true
                 let pw = model.priorWeight
@@ -379,12 +392,24 @@ public struct Matcher: Sendable {
                     for b in mb {
                         let v = fs.compare(Int(a), Int(b))
                         let cw = model.score(v)
-                        if (Self.hasConflict(v) || cw - pw < -Self.vetoEvidence) && cw < strongWeight { ok = false; break }
+                        if cw < strongWeight && ((Self.hasConflict(v) && cw < mergeWeight) || cw - pw < -Self.vetoEvidence) {
+                            ok = false
+                            break
+                        }
                         sum += cw - pw
                     }
                     if !ok { break }
                 }
-                if !ok || (w < strongWeight && sum < 0) {
+                // Two established clusters (two or more records each) must
+                // also be likely one person pair by pair on average, prior
+                // included: namesakes each with their own numbers and
+                // mailboxes stay apart even when one pair of their records
+                // links them.
+                let established = ma.count >= 2 && mb.count >= 2
+                let pairs = Double(ma.count * mb.count)
+                if !ok || (w < strongWeight && sum < 0)
+                    || (established && (sum / pairs + pw) < reviewWeight)
+                {
                     suggest(p, "the clusters do not hold together (a weak link)")
                     stats.rejectedByGuard += 1
                     continue

@@ -25,6 +25,7 @@ internal import OrderedCollections
 /// - The merged id is `kith:` + a hash of the member ids (a single record
 ///   keeps its own id), so the same input gives the same ids.
 public struct Merger: Sendable {
+    /// The standard survivorship rules.
     public init() {}
 
     /// Merges `members` (in input order). `e164` gives, per member, the E.164
@@ -75,7 +76,7 @@ public struct Merger: Sendable {
             for (pi, p) in m.phones.enumerated() {
                 var p2 = p
                 if p2.e164 == nil, k < e164.count, pi < e164[k].count { p2.e164 = e164[k][pi] }
-                let digits = String(p.raw.unicodeScalars.filter { $0.properties.numericType != nil }.map(Character.init))
+                let digits = String(decoding: p.raw.utf8.filter { $0 >= 48 && $0 <= 57 }, as: UTF8.self)
                 let key = p2.e164.map { $0 + "|" + Self.extensionOf(p.raw) } ?? digits
                 let r = refs(k, p.sourceRefs)
                 if var have = phones[key] {
@@ -164,12 +165,18 @@ public struct Merger: Sendable {
         for i in c.phones.indices where c.phones[i].e164 == nil && i < e164.count { c.phones[i].e164 = e164[i] }
     }
 
+    /// The digits after an extension marker ("x", "ext", "#", ";ext=").
     static func extensionOf(_ raw: String) -> String {
-        let lower = raw.lowercased()
-        for marker in ["ext.", "ext=", "ext", "x", "#"] {
-            if let r = lower.firstRange(of: marker) {
-                return String(lower[r.upperBound...].filter(\.isNumber))
+        let b = Array(raw.utf8)
+        var i = 0
+        while i < b.count {
+            let c = b[i] | 0x20
+            if c == UInt8(ascii: "x") || b[i] == UInt8(ascii: "#") || (c == UInt8(ascii: "e") && i + 2 < b.count
+                && b[i + 1] | 0x20 == UInt8(ascii: "x") && b[i + 2] | 0x20 == UInt8(ascii: "t"))
+            {
+                return String(decoding: b[(i + 1)...].filter { $0 >= 48 && $0 <= 57 }, as: UTF8.self)
             }
+            i += 1
         }
         return ""
     }

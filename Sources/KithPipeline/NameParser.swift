@@ -9,6 +9,7 @@ public struct ParsedName: Hashable, Sendable {
     /// The family name, folded, its words separated by spaces ("garcia lopez").
     public var family: String
 
+    /// A parsed name from folded parts.
     public init(given: String = "", middle: [String] = [], family: String = "") {
         self.given = given
         self.middle = middle

@@ -22,9 +22,17 @@ public struct NormalizedPhone: Hashable, Sendable {
 /// codes), then the default region. The first region under which the number
 /// is valid wins; when none makes it valid, the default region's reading is
 /// kept (marked not valid). The raw text is never changed.
+///
+/// A number already written in international form (`+`, digits, spaces,
+/// dots, dashes, brackets, an optional `(0)` trunk marker, an optional
+/// extension) is formatted without a full parse: its digits are its E.164
+/// form, and the country code is checked against libphonenumber's table.
+/// libphonenumber's parser serialises on an internal lock, so this keeps the
+/// common case fast and parallel; everything else goes through the parser.
 public enum PhoneNormalizer {
     /// Parses `raw` with the given default region and hints.
     public static func normalize(_ raw: String, defaultRegion: String, hints: [String] = []) -> NormalizedPhone {
+        if let quick = international(raw) { return quick }
         var firstReading: (String, String, Bool)?
         var tried = Set<String>()
         // A number written with its country code needs no region.
@@ -42,6 +50,84 @@ public enum PhoneNormalizer {
         }
         // Not parseable at all: keep the digits for the tail comparison.
         return NormalizedPhone(e164: nil, extensionDigits: "", isValid: false, tail: tailDigits(stripExtension(raw)))
+    }
+
+    /// The fast path for numbers in international form; nil when the text
+    /// needs the full parser.
+    static func international(_ raw: String) -> NormalizedPhone? {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(20)
+        var ext: [UInt8] = []
+        var seenPlus = false
+        var bytes = Array(raw.utf8)
+        // Split off an extension: "x12", "ext. 12", "ext=12", ";ext=12", "#12".
+        var body = bytes.count
+        if let marker = extensionStart(bytes) {
+            body = marker.start
+            for b in bytes[marker.digits...] where b >= 48 && b <= 57 { ext.append(b) }
+        }
+        var i = 0
+        while i < body {
+            let b = bytes[i]
+            switch b {
+            case UInt8(ascii: "+"):
+                guard !seenPlus, digits.isEmpty else { return nil }
+                seenPlus = true
+            case 48...57:
+                guard seenPlus else { return nil }
+                digits.append(b)
+            case UInt8(ascii: "("):
+                // "(0)" after the country code is a trunk marker to drop.
+                if i + 2 < body, bytes[i + 1] == 48, bytes[i + 2] == UInt8(ascii: ")") {
+                    i += 3
+                    continue
+                }
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ")"), UInt8(ascii: "/"), 9:
+                break
+            default:
+                return nil
+            }
+            i += 1
+        }
+        bytes = []
+        guard seenPlus, (8...15).contains(digits.count) else { return nil }
+        // The country code: the shortest assigned prefix of one to three digits.
+        var region: String?
+        var cc = 0
+        for len in 1...3 {
+            cc = cc * 10 + Int(digits[len - 1] - 48)
+            if let r = regionForCountryCode(cc) {
+                region = r
+                break
+            }
+        }
+        guard region != nil else { return nil }
+        let e164 = "+" + String(decoding: digits, as: UTF8.self)
+        return NormalizedPhone(
+            e164: e164, extensionDigits: String(decoding: ext, as: UTF8.self), isValid: true, tail: tailDigits(e164))
+    }
+
+    private static func extensionStart(_ b: [UInt8]) -> (start: Int, digits: Int)? {
+        let lower = b.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        for (k, c) in lower.enumerated() {
+            if c == UInt8(ascii: "#") || c == UInt8(ascii: ";") { return (k, k + 1) }
+            if c == UInt8(ascii: "x") { return (k, k + 1) }
+            if c == UInt8(ascii: "e"), k + 2 < lower.count, lower[k + 1] == UInt8(ascii: "x"), lower[k + 2] == UInt8(ascii: "t") {
+                return (k, k + 3)
+            }
+        }
+        return nil
+    }
+
+    private static let countryCodeRegions: [String?] = (0..<1000).map { cc in
+        var buf = [CChar](repeating: 0, count: 8)
+        guard kith_phone_region_for_country_code(Int32(cc), &buf, Int32(buf.count)) != 0 else { return nil }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The main region of a country calling code (49 → "DE").
+    public static func regionForCountryCode(_ cc: Int) -> String? {
+        cc >= 0 && cc < countryCodeRegions.count ? countryCodeRegions[cc] : nil
     }
 
     /// The ISO 3166 region that owns an E.164 number ("+44…" → "GB").

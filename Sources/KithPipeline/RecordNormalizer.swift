@@ -36,6 +36,7 @@ public struct RecordNormalizer: Sendable {
     /// The nickname table.
     public var nicknames: NicknameTable
 
+    /// A normaliser for numbers of `defaultRegion` (ISO 3166 alpha-2).
     public init(defaultRegion: String, nicknames: NicknameTable = .standard) {
         self.defaultRegion = defaultRegion.uppercased()
         self.nicknames = nicknames

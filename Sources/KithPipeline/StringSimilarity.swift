@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// String similarity measures over UTF-8 bytes of folded text.
 public enum StringSimilarity {
     /// Jaro-Winkler similarity in 0...1 (prefix scale 0.1, up to 4 characters).
@@ -18,6 +20,14 @@ public enum StringSimilarity {
     }
 
     /// Strings of up to 64 bytes: match flags in two bit masks.
+    /// Jaro-Winkler over byte buffers.
+    static func jaroWinkler(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        let n = a.count, m = b.count
+        if n == 0 || m == 0 { return 0 }
+        if n == m && memcmp(a.baseAddress!, b.baseAddress!, n) == 0 { return 1 }
+        return n <= 64 && m <= 64 ? jaroWinklerShort(a, b) : jaroWinklerLong(a, b)
+    }
+
     private static func jaroWinklerShort(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
         let n = a.count, m = b.count
         let window = max(0, max(n, m) / 2 - 1)
@@ -88,16 +98,21 @@ public enum StringSimilarity {
     /// substitution) or one swap of neighbouring characters.
     public static func withinOneEdit(_ a: some StringProtocol, _ b: some StringProtocol) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
-        if x == y { return true }
+        return x.withUnsafeBufferPointer { p in y.withUnsafeBufferPointer { q in withinOneEdit(p, q) } }
+    }
+
+    /// ``withinOneEdit(_:_:)`` over byte buffers.
+    static func withinOneEdit(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        if x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) { return true }
         if abs(x.count - y.count) > 1 { return false }
         if x.count == y.count {
-            var diffs: [Int] = []
+            var first = -1, second = -1, n = 0
             for i in 0..<x.count where x[i] != y[i] {
-                diffs.append(i)
-                if diffs.count > 2 { return false }
+                n += 1
+                if n == 1 { first = i } else if n == 2 { second = i } else { return false }
             }
-            if diffs.count == 1 { return true }
-            return diffs.count == 2 && diffs[1] == diffs[0] + 1 && x[diffs[0]] == y[diffs[1]] && x[diffs[1]] == y[diffs[0]]
+            if n == 1 { return true }
+            return n == 2 && second == first + 1 && x[first] == y[second] && x[second] == y[first]
         }
         let (s, l) = x.count < y.count ? (x, y) : (y, x)
         var i = 0, j = 0, skipped = false

@@ -27,6 +27,10 @@ kith_phone_status kith_phone_parse(const char *raw, const char *region, char *e1
 /// suffice); returns 0 when unknown.
 int kith_phone_region_of(const char *e164, char *out, int capacity);
 
+/// The main region of a country calling code (49 -> "DE") written to `out`
+/// (3 bytes suffice); returns 0 when the code is not assigned.
+int kith_phone_region_for_country_code(int country_code, char *out, int capacity);
+
 /// The country calling code for a region ("DE" -> 49), 0 when unknown.
 int kith_phone_country_code_for_region(const char *region);
 

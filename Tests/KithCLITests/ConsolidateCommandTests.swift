@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Kith
+import KithJSON
+import Testing
+
+@testable import KithCLI
+
+@Suite("kith consolidate and explain")
+struct ConsolidateCommandTests {
+    /// A folder with a JSON Lines export of invented people, some twice.
+    func fixture() throws -> (dir: URL, input: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kith-consolidate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let given = ["Anna", "Bernd", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kira", "Lukas"]
+        let parts = ["kel", "ver", "brand", "mor", "tal", "wen", "dor", "ski", "lund", "ham"]
+        var writer = JSONLWriter()
+        var n = 0
+        for p in 0..<240 {
+            let first = given[p % given.count]
+            let family = (parts[p % 10] + parts[(p / 10) % 10] + parts[(p / 7) % 10]).capitalized
+            let email = "\(first.lowercased()).\(family.lowercased())\(p)@example.org"
+            for copy in 0..<(p % 3 == 0 ? 2 : 1) {
+                n += 1
+                var c = Contact(id: "t:\(n)")
+                c.name = copy == 0 ? PersonName(given: first, family: family) : PersonName(formatted: "\(family), \(first)")
+                c.emails = [EmailAddress(copy == 0 ? email : email.uppercased())]
+                c.phones = [PhoneNumber(raw: copy == 0 ? "+49 30 \(1_000_000 + p * 7919)" : "030 \(1_000_000 + p * 7919)")]
+                c.sources = [Provenance(plugin: "jsonl", file: "people.jsonl", locator: Locator(line: n), recordId: "r\(p)-\(copy)")]
+                writer.append(.contact(c))
+            }
+        }
+        let input = dir.appendingPathComponent("people.jsonl").path
+        try Data(writer.output).write(to: URL(fileURLWithPath: input))
+        return (dir, input)
+    }
+
+    @Test("consolidate writes merged contacts, a clusters file for every record and a review file")
+    func consolidate() throws {
+        let (dir, input) = try fixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("merged.jsonl").path
+        let clusters = dir.appendingPathComponent("clusters.csv").path
+        let review = dir.appendingPathComponent("review.txt").path
+        var command = try Consolidate.parse([input, "-o", out, "--clusters-out", clusters, "--review", review, "--region", "DE", "-q"])
+        try command.run()
+
+        let rows = try String(contentsOfFile: clusters, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.count == 320)
+        var clusterOf: [String: String] = [:]
+        for row in rows {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            clusterOf[f[0]] = f[1]
+        }
+        for p in stride(from: 0, to: 240, by: 3) { #expect(clusterOf["r\(p)-0"] == clusterOf["r\(p)-1"]) }
+        #expect(Set(clusterOf.values).count == 240)
+
+        let merged = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(merged.count == 240)
+        #expect(try String(contentsOfFile: review, encoding: .utf8).hasPrefix("# Pairs Kith found likely"))
+    }
+
+    @Test("rules from a file keep a pair apart")
+    func rules() throws {
+        let (dir, input) = try fixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rules = dir.appendingPathComponent("rules.txt").path
+        try "never r0-0 r0-1\n".write(toFile: rules, atomically: true, encoding: .utf8)
+        let clusters = dir.appendingPathComponent("clusters.csv").path
+        var command = try Consolidate.parse([input, "-o", "/dev/null", "--clusters-out", clusters, "--rules", rules, "-q"])
+        try command.run()
+        let text = try String(contentsOfFile: clusters, encoding: .utf8)
+        func cluster(_ id: String) -> Substring? {
+            text.split(separator: "\n").first { $0.hasPrefix(id + ",") }?.split(separator: ",").last
+        }
+        #expect(cluster("r0-0") != cluster("r0-1"))
+        #expect(cluster("r3-0") == cluster("r3-1"))
+    }
+
+    @Test("a malformed rules file is a usage error")
+    func badRules() throws {
+        let (dir, input) = try fixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rules = dir.appendingPathComponent("rules.txt").path
+        try "merge a b\n".write(toFile: rules, atomically: true, encoding: .utf8)
+        var command = try Consolidate.parse([input, "-o", "/dev/null", "--rules", rules, "-q"])
+        #expect(throws: UsageError.self) { try command.run() }
+    }
+}
