@@ -159,7 +159,8 @@ struct Consolidate: ParsableCommand {
             try writer.write(.contact($0))
         }
         for i in result.interactions { try writer.write(.interaction(i)) }
-        for d in loaded.diagnostics { try writer.write(.diagnostic(d)) }
+        // Warnings and errors travel with the data; notes are for the terminal (as in convert).
+        for d in loaded.diagnostics where d.severity > .note { try writer.write(.diagnostic(d)) }
         try writer.finish()
         try atomic?.commit()
         let matchSeconds = Date().timeIntervalSince(started)

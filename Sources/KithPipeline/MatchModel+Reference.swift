@@ -9,53 +9,67 @@
 /// calls about personal contact data (how often two different people share a
 /// family name, a mailbox, a number), not fitted to any dataset.
 extension MatchModel {
-    /// How many pairs' worth of evidence the reference counts for.
+    /// How many candidate pairs' worth of evidence the reference `m` counts for.
     static let referencePairs = 500.0
+    /// How many records' worth of evidence the reference `u` counts for:
+    /// random pairs are contaminated by true matches in proportion to about
+    /// 2 × duplicates per record / records, which matters below a few
+    /// hundred records and not above a few thousand.
+    static let referenceRecords = 100.0
 
-    /// `m` per field and level (level 0 unused), in `MatchField` order.
-    static let referenceM: [[Double]] = [
-        [0, 0.80, 0.06, 0.05, 0.03, 0.03, 0.03],  // given
-        [0, 0.85, 0.07, 0.03, 0.02, 0.03],  // family
-        [0, 0.60, 0.02, 0.03, 0.35],  // e-mail
-        [0, 0.60, 0.05, 0.02, 0.33],  // phone
-        [0, 0.60, 0.15, 0.25],  // organisation
-        [0, 0.80, 0.05, 0.15],  // city
-        [0, 0.80, 0.05, 0.15],  // postcode
-        [0, 0.70, 0.10, 0.05, 0.15],  // street
-        [0, 0.90, 0.10],  // region
-        [0, 0.85, 0.10, 0.05],  // birth date
-        [0, 0.90, 0.05, 0.05],  // identifier
-        [0, 0.70, 0.30],  // web
-    ]
-
-    /// `u` per field and level (level 0 unused), in `MatchField` order.
-    static let referenceU: [[Double]] = [
-        [0, 0.02, 0.005, 0.01, 0.04, 0.05, 0.875],  // given
-        [0, 0.01, 0.01, 0.03, 0.05, 0.90],  // family
-        [0, 0.0001, 0.001, 0.0005, 0.9984],  // e-mail
-        [0, 0.0001, 0.0001, 0.001, 0.9988],  // phone
-        [0, 0.02, 0.03, 0.95],  // organisation
-        [0, 0.10, 0.02, 0.88],  // city
-        [0, 0.01, 0.02, 0.97],  // postcode
-        [0, 0.001, 0.005, 0.02, 0.974],  // street
-        [0, 0.20, 0.80],  // region
-        [0, 0.0005, 0.005, 0.9945],  // birth date
-        [0, 0.0001, 0.001, 0.9989],  // identifier
-        [0, 0.001, 0.999],  // web
+    /// Reference `(m, u)` per field, by level name (so the table stays right
+    /// when a field gains or loses a level; a level not listed leaves that
+    /// field's estimate as it is).
+    static let reference: [MatchField: [String: (m: Double, u: Double)]] = [
+        .given: [
+            "exact": (0.80, 0.02), "nickname": (0.06, 0.005), "jaro-winkler ≥ 0.92": (0.05, 0.01),
+            "jaro-winkler ≥ 0.80": (0.03, 0.04), "initial": (0.03, 0.05), "different": (0.03, 0.875),
+        ],
+        .family: [
+            "exact": (0.85, 0.01), "jaro-winkler ≥ 0.92 or part": (0.07, 0.01), "jaro-winkler ≥ 0.80": (0.03, 0.03),
+            "initial": (0.02, 0.05), "different": (0.03, 0.90),
+        ],
+        .email: [
+            "shared address": (0.60, 0.0001), "shared role address": (0.02, 0.001),
+            "near (one typo, same domain)": (0.03, 0.0005), "different": (0.35, 0.9984),
+        ],
+        .phone: [
+            "same E.164": (0.60, 0.0001), "same last nine digits": (0.05, 0.0001), "one digit off": (0.02, 0.001),
+            "different": (0.33, 0.9988),
+        ],
+        .organization: ["exact": (0.60, 0.02), "similar": (0.15, 0.03), "different": (0.25, 0.95)],
+        .city: ["exact": (0.80, 0.10), "similar": (0.05, 0.02), "different": (0.15, 0.88)],
+        .postcode: ["exact": (0.80, 0.01), "one edit": (0.05, 0.02), "different": (0.15, 0.97)],
+        .street: [
+            "exact": (0.70, 0.001), "jaro-winkler ≥ 0.90": (0.10, 0.005), "jaro-winkler ≥ 0.75": (0.05, 0.02),
+            "different": (0.15, 0.974),
+        ],
+        .region: ["exact": (0.90, 0.20), "different": (0.10, 0.80)],
+        .birthDate: ["exact": (0.85, 0.0005), "one edit or day/month swapped": (0.10, 0.005), "different": (0.05, 0.9945)],
+        .identifier: ["exact": (0.90, 0.0001), "one edit": (0.05, 0.001), "different": (0.05, 0.9989)],
+        .web: ["shared": (0.70, 0.001), "different": (0.30, 0.999)],
     ]
 
     /// Blends the estimate with the reference: `m` by the number of
-    /// candidate pairs it was estimated from, `u` by the number of random
-    /// pairs.
-    mutating func shrinkTowardsReference(candidatePairs: Int, randomPairs: Int) {
+    /// candidate pairs it was estimated from, `u` by the number of records
+    /// (not pairs: in a small input the "random" pairs are all the pairs,
+    /// and one person's many records make agreement look common).
+    mutating func shrinkTowardsReference(candidatePairs: Int, records: Int) {
         let lm = Double(candidatePairs) / (Double(candidatePairs) + Self.referencePairs)
-        let lu = Double(randomPairs) / (Double(randomPairs) + Self.referencePairs)
+        let lu = Double(records) / (Double(records) + Self.referenceRecords)
         for f in MatchField.allCases {
             let i = f.rawValue
-            guard i < Self.referenceM.count, Self.referenceM[i].count == m[i].count else { continue }
+            guard let table = Self.reference[f] else { continue }
+            let names = f.levels
+            // Every level must be known, and the shares renormalised, so that
+            // m and u stay distributions.
+            guard names.dropFirst().allSatisfy({ table[$0] != nil }), names.count == m[i].count else { continue }
+            let sumM = names.dropFirst().reduce(0) { $0 + table[$1]!.m }
+            let sumU = names.dropFirst().reduce(0) { $0 + table[$1]!.u }
             for l in 1..<m[i].count {
-                m[i][l] = lm * m[i][l] + (1 - lm) * Self.referenceM[i][l]
-                u[i][l] = lu * u[i][l] + (1 - lu) * Self.referenceU[i][l]
+                let r = table[names[l]]!
+                m[i][l] = lm * m[i][l] + (1 - lm) * r.m / sumM
+                u[i][l] = lu * u[i][l] + (1 - lu) * r.u / sumU
             }
         }
     }

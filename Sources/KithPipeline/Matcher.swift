@@ -248,7 +248,7 @@ public struct Matcher: Sendable {
             model.estimatePrior(sample, scale: scale, totalPairs: totalPairs)
             prior = model.prior
         }
-        model.shrinkTowardsReference(candidatePairs: sampledCandidates, randomPairs: n < 2 ? 0 : min(n * (n - 1) / 2, 300_000))
+        model.shrinkTowardsReference(candidatePairs: sampledCandidates, records: n)
         return model
     }
 
