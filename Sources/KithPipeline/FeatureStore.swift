@@ -109,7 +109,6 @@ struct FeatureStore: Sendable {
     /// Per e-mail id: a hash of the local part when it is long enough (six
     /// characters) to block on, else 0.
     var emailLocalKey: [UInt64] = []
-    var emailCount: [Int32] = []
     var emailRecords = 0
 
     var phones = Ragged<UInt64>()  // E.164 digits with a leading 1 (0 when unparsed)
@@ -239,11 +238,9 @@ struct FeatureStore: Sendable {
                 emailIds[h] = id
                 emailIsRole.append(e.isRole)
                 emailLocalKey.append(e.local.utf8.count >= 6 ? Self.hash(e.local) : 0)
-                emailCount.append(0)
             }
             if !eids.contains(id) { eids.append(id) }
         }
-        for id in eids { emailCount[Int(id)] += 1 }
         if !eids.isEmpty { emailRecords += 1 }
         emails.append(contentsOf: eids)
 

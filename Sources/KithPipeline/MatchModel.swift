@@ -76,7 +76,7 @@ public struct MatchModel: Sendable {
     /// their counts. Starts from a neutral guess (agreement likely for
     /// matches, levels as observed for non-matches) and iterates until the
     /// parameters settle.
-    static func estimate(patterns: [(SIMD16<UInt8>, Int)], frequencies: [(SIMD16<Float>, Double)] = []) -> MatchModel {
+    static func estimate(patterns: [(SIMD16<UInt8>, Int)]) -> MatchModel {
         let fields = MatchField.allCases
         var m: [[Double]] = [], u: [[Double]] = []
         let total = Double(patterns.reduce(0) { $0 + $1.1 })

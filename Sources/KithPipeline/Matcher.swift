@@ -127,11 +127,10 @@ public struct Matcher: Sendable {
         let blocking = Blocking(features: features)
         stats.blocks = blocking.blockCount
         lap("block")
-        var model = estimateModel(features, blocking)
+        let model = estimateModel(features, blocking)
         lap("estimate")
         let reviewWeight = Self.weight(forProbability: options.reviewProbability)
         let pairs = scoreAll(features, blocking, model, minWeight: min(reviewWeight, Self.weight(forProbability: options.mergeProbability)), stats: &stats)
-        model.iterations += 0
         lap("score")
         let keys = recordKeys ?? (0..<contacts.count).map { contacts.contact(at: $0).id }
         var result = cluster(features, model, pairs, keys: keys, stats: &stats)
@@ -308,8 +307,6 @@ public struct Matcher: Sendable {
     {
         let n = fs.count
         var parent = [Int32](0..<Int32(n))
-        var members = [[Int32]](repeating: [], count: 0)
-        members.reserveCapacity(0)
         var clusterMembers: [Int32: [Int32]] = [:]  // only for clusters of 2+
         func find(_ x: Int32) -> Int32 {
             var r = x
