@@ -102,7 +102,10 @@ public final class ImportWriter {
 
     init(db: Database) throws {
         self.db = db
-        generation = (try Int64.fetchOne(db, sql: "SELECT max(lastImport) FROM record") ?? 0) + 1
+        try db.execute(
+            sql: "INSERT INTO importRun (at) VALUES (?)",
+            arguments: [Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)).isoString])
+        generation = db.lastInsertedRowID
     }
 
     /// Starts (or restarts) a source: records written next belong to it.

@@ -66,7 +66,11 @@ extension ContactStore {
         }
         let changedIDs = Set(changed.map(\.rowID))
         lap("index keys")
-        let active = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE kind = 'contact' AND state = 'active'") ?? 0
+        // Counted only up to what the decision below needs (the index on
+        // kind/state/id keeps this cheap; a full count of a large store is not).
+        let active = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM (SELECT 1 FROM record WHERE kind = 'contact' AND state = 'active' LIMIT ?)
+            """, arguments: [changed.count * 2 + Self.contextSample + 1]) ?? 0
         // 2. The stored records to compare with. When this import brings most
         // of the store, that is simply all of it (one full matching run);
         // otherwise the records sharing a not-too-frequent key, plus an evenly
@@ -86,11 +90,17 @@ extension ContactStore {
                     let ids = try Int64.fetchAll(lookup, arguments: [k, Self.maxKeyFrequency + 1])
                     if ids.count <= Self.maxKeyFrequency { others.formUnion(ids) }
                 }
-                let step = max(1, active / Self.contextSample)
-                others.formUnion(try Int64.fetchAll(db, sql: """
-                    SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM record
-                                    WHERE kind = 'contact' AND state = 'active') WHERE n % ? = 0 LIMIT ?
-                    """, arguments: [step, Self.contextSample]))
+                // An evenly spread sample: one index seek per sample point
+                // between the smallest and largest record id.
+                let bounds = try Row.fetchOne(db, sql: "SELECT min(id) AS lo, max(id) AS hi FROM record")
+                let lo: Int64 = bounds?["lo"] ?? 0, hi: Int64 = bounds?["hi"] ?? 0
+                let seek = try db.cachedStatement(sql: """
+                    SELECT id FROM record WHERE kind = 'contact' AND state = 'active' AND id >= ? ORDER BY id LIMIT 1
+                    """)
+                let points = Int64(Self.contextSample)
+                for k in 0..<points where hi > lo {
+                    if let id = try Int64.fetchOne(seek, arguments: [lo + (hi - lo) * k / points]) { others.insert(id) }
+                }
             }
             others.subtract(changedIDs)
         }

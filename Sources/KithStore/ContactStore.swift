@@ -24,6 +24,14 @@ public final class ContactStore {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in try StoreSchema.createV1(db) }
+        m.registerMigration("v2-record-kind-index") { db in
+            try db.execute(sql: "CREATE INDEX record_kind_state ON record(kind, state, id)")
+            // One row per import run: its number, without scanning every record.
+            try db.execute(sql: """
+                CREATE TABLE importRun (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL);
+                INSERT INTO importRun (id, at) SELECT max(lastImport), '' FROM record WHERE lastImport IS NOT NULL;
+                """)
+        }
         return m
     }
 

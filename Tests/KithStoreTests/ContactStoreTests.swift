@@ -46,7 +46,7 @@ struct ContactStoreTests {
         let path = tempStorePath()
         let store = try ContactStore(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedMigrations() == ["v1"])
+        #expect(try store.appliedMigrations() == ["v1", "v2-record-kind-index"])
         #expect(try store.statistics() == ContactStore.Statistics())
     }
 
