@@ -132,7 +132,10 @@ struct Show: ParsableCommand {
                 let files = (refs.isEmpty ? Array(c.sources.indices) : refs).compactMap { $0 < c.sources.count ? c.sources[$0].file : nil }
                 return Array(Set(files)).sorted().joined(separator: ", ")
             }
-            for n in c.alternateNames { if let d = n.displayName { print("  also known as: \(d)") } }
+            var shown: Set<String> = [c.name.displayName ?? ""]
+            for n in c.alternateNames {
+                if let d = n.displayName, shown.insert(d).inserted { print("  also known as: \(d)") }
+            }
             for e in c.emails { print("  email: \(e.address)\(e.labels.isEmpty ? "" : " (\(e.labels.joined(separator: ", ")))")  ← \(from(e.sourceRefs))") }
             for ph in c.phones { print("  phone: \(ph.e164 ?? ph.raw)\(ph.labels.isEmpty ? "" : " (\(ph.labels.joined(separator: ", ")))")  ← \(from(ph.sourceRefs))") }
             for o in c.organizations { print("  organisation: \([o.name, o.title].compactMap { $0 }.joined(separator: ", "))  ← \(from(o.sourceRefs))") }

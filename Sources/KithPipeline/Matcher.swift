@@ -40,7 +40,10 @@ public struct MatchOptions: Sendable {
             let r = env[env.index(after: us)...].prefix(2)
             if r.count == 2, r.allSatisfy(\.isLetter) { return r.uppercased() }
         }
-        return Locale.current.region?.identifier ?? "US"
+        // A locale without a country ("C.UTF-8" gives the world, "001") is no
+        // phone region.
+        if let r = Locale.current.region?.identifier, r.count == 2, r.allSatisfy(\.isLetter) { return r.uppercased() }
+        return "US"
     }
 }
 

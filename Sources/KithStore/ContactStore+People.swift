@@ -33,7 +33,15 @@ extension ContactStore {
     static func merged(_ db: Database, cluster: String) throws -> Person? {
         let members = try members(db, cluster: cluster)
         guard !members.isEmpty else { return nil }
-        var c = Merger().merge(members.map(\.contact))
+        // E.164 per phone (libphonenumber, the region from the locale and the
+        // contact's addresses), so that one number written two ways merges.
+        let region = MatchOptions.localeRegion
+        let e164 = members.map { m in
+            m.contact.phones.map { p in
+                p.e164 ?? PhoneNormalizer.normalize(p.raw, defaultRegion: region, hints: m.contact.addresses.compactMap(\.country).filter { $0.count == 2 }.map { $0.uppercased() }).e164
+            }
+        }
+        var c = Merger().merge(members.map(\.contact), e164: e164)
         c.id = cluster
         return Person(id: cluster, contact: c, recordUids: members.map(\.uid), interactions: [])
     }
