@@ -232,10 +232,25 @@ extension FeatureStore {
             return (1, n / Float(max(givenRecords, 1)))
         }
         if nicknamesMeet(x, y) { return (2, 0) }
+        // A compound given name and one of its parts ("Anna-Lena" and "Lena",
+        // "Jean-Baptiste" and "Jean") are used for the same person as a
+        // nickname is.
+        if Self.isPart(bx, of: by) || Self.isPart(by, of: bx) { return (2, 0) }
         let s = StringSimilarity.jaroWinkler(bx, by)
         if s >= 0.92 { return (3, 0) }
         if s >= 0.80 { return (4, 0) }
         return (6, 0)
+    }
+
+    /// True when `part` is a whole hyphen- or space-separated component of
+    /// `whole` (of at least two letters).
+    static func isPart(_ part: some Collection<UInt8>, of whole: some Collection<UInt8>) -> Bool {
+        guard part.count >= 2, whole.count > part.count else { return false }
+        for component in whole.split(whereSeparator: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: " ") })
+        where component.elementsEqual(part) {
+            return true
+        }
+        return false
     }
 
     private func nicknamesMeet(_ x: Int32, _ y: Int32) -> Bool {

@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// A reference model for when the data at hand is too small to estimate one.
 ///
 /// EM needs many candidate pairs and `u` needs many random pairs; a personal
@@ -57,6 +59,16 @@ extension MatchModel {
     mutating func shrinkTowardsReference(candidatePairs: Int, records: Int) {
         let lm = Double(candidatePairs) / (Double(candidatePairs) + Self.referencePairs)
         let lu = Double(records) / (Double(records) + Self.referenceRecords)
+        // The prior too: with a handful of candidate pairs its maximum-
+        // likelihood estimate can fall to nothing (-40 bits on a four-card
+        // book). The reference is about one duplicate pair per record, i.e.
+        // 1 / records; blended in log-odds.
+        if records >= 2 {
+            let reference = min(0.5, 1 / Double(records))
+            func logit(_ p: Double) -> Double { log2(p / (1 - p)) }
+            let blended = lm * logit(min(max(prior, 1e-12), 0.5)) + (1 - lm) * logit(reference)
+            prior = 1 / (1 + exp2(-blended))
+        }
         for f in MatchField.allCases {
             let i = f.rawValue
             guard let table = Self.reference[f] else { continue }
