@@ -14,7 +14,7 @@ extension ContactStore {
     static let maxKeyFrequency = 200
     /// Stored records added to a small incremental match so that the model
     /// can be estimated on enough data.
-    static let contextSample = 300
+    static let contextSample = 150
 
     /// Cheap blocking keys of a contact: canonical e-mails, the last nine
     /// digits of each phone, folded family name with the first initial, and
@@ -92,8 +92,10 @@ extension ContactStore {
                 }
                 // An evenly spread sample: one index seek per sample point
                 // between the smallest and largest record id.
-                let bounds = try Row.fetchOne(db, sql: "SELECT min(id) AS lo, max(id) AS hi FROM record")
-                let lo: Int64 = bounds?["lo"] ?? 0, hi: Int64 = bounds?["hi"] ?? 0
+                // Two queries: SQLite answers min() or max() alone from the
+                // rowid b-tree, but scans the table for both at once (1.6 s on 1M).
+                let lo = try Int64.fetchOne(db, sql: "SELECT min(id) FROM record") ?? 0
+                let hi = try Int64.fetchOne(db, sql: "SELECT max(id) FROM record") ?? 0
                 let seek = try db.cachedStatement(sql: """
                     SELECT id FROM record WHERE kind = 'contact' AND state = 'active' AND id >= ? ORDER BY id LIMIT 1
                     """)
