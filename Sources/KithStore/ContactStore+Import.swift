@@ -74,6 +74,12 @@ extension ContactStore {
             report.contactsMatched = try self.assignClusters(db, changed: writer.changedContacts)
             return report
         }
+        // After a large import, fold the write-ahead log into the database now
+        // (it is then as large as what was imported), rather than leaving the
+        // next small import or reader to pay for it.
+        if report.recordsAdded + report.recordsUpdated >= 10_000 {
+            try? database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        }
         report.seconds = Date().timeIntervalSince(start)
         return report
     }
