@@ -3,6 +3,6 @@
 run:
 	scripts/run
 test:
-	scripts/test
+	scripts/install-deps && swift test
 bench:
 	swift run -c release kith-bench jsonl
