@@ -42,7 +42,8 @@ public struct HTMLBlogPlugin: Importer {
                 ? Detection(confidence: 50, reason: "a folder of \(pages.count) saved HTML page(s)") : .no("not a folder of saved pages")
         }
         let text = probe.headText.lowercased()
-        let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\u{FEFF}" }
+        // headText has already dropped any byte order mark.
+        let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
         let looksHTML = trimmed.hasPrefix("<!doctype html") || text.contains("<html") || text.contains("<head")
             || text.contains("<body") || (trimmed.hasPrefix("<") && (text.contains("<div") || text.contains("<p>")))
         guard looksHTML else {
@@ -118,8 +119,6 @@ public struct HTMLBlogPlugin: Importer {
             return part
         }
 
-        let postID = reading.posts.first.map { _ in "" }
-        _ = postID
         var firstPostID: String?
         var postURLs: [String: String] = [:]
         for (k, p) in reading.posts.enumerated() {

@@ -395,16 +395,18 @@ final class WXRBuilder {
     private func date(gmt: String?, local: String?, fallback: String? = nil, what: String, at locator: Locator) throws -> (Timestamp?, Int?) {
         let g = BlogDate.parse(gmt)
         let l = BlogDate.parse(local)
-        if let g {
-            var offset: Int?
-            if let l { offset = Int((l.timestamp.secondsSince1970 - g.timestamp.secondsSince1970) / 60) }
-            if let o = offset, abs(o) > 18 * 60 { offset = nil }
-            return (g.timestamp, l == nil ? 0 : offset)
+        // The local time's offset from a UTC instant, in minutes (nil when absurd).
+        func offset(of utc: Timestamp) -> Int? {
+            guard let l else { return nil }
+            let o = Int((l.timestamp.secondsSince1970 - utc.secondsSince1970) / 60)
+            return abs(o) > 18 * 60 ? nil : o
         }
+        if let g { return (g.timestamp, l == nil ? 0 : offset(of: g.timestamp)) }
         let zero = gmt.map { $0.trimmingSpaces.hasPrefix("0000-00-00") } ?? false
+        let f = BlogDate.parse(fallback)
         // No GMT date at all (older exports): the RSS pubDate carries a zone.
-        if !zero, let f = BlogDate.parse(fallback), f.utcOffsetMinutes != nil {
-            return (f.timestamp, l == nil ? f.utcOffsetMinutes : Int((l!.timestamp.secondsSince1970 - f.timestamp.secondsSince1970) / 60))
+        if !zero, let f, f.utcOffsetMinutes != nil {
+            return (f.timestamp, l == nil ? f.utcOffsetMinutes : offset(of: f.timestamp))
         }
         if let l {
             try context.warn(
@@ -414,7 +416,7 @@ final class WXRBuilder {
                 at: locator, code: "wxr.local-date")
             return (l.timestamp, nil)
         }
-        if let f = BlogDate.parse(fallback) { return (f.timestamp, f.utcOffsetMinutes) }
+        if let f { return (f.timestamp, f.utcOffsetMinutes) }
         if (gmt?.isEmpty == false) || (local?.isEmpty == false) {
             try context.warn("\(what)'s date is unreadable; left empty", at: locator, code: "wxr.bad-date")
         }

@@ -123,8 +123,8 @@ struct CSVEncoding: Equatable {
 
 /// Turns the raw chunks of a `ByteStream` into UTF-8 chunks.
 ///
-/// UTF-8 passes through. UTF-16 is transcoded by hand (a code unit or
-/// surrogate split across chunks is carried over). Legacy code pages are
+/// UTF-8 passes through. UTF-16 goes through KithPlugin's streaming
+/// `UTF16Transcoder`. Legacy code pages are
 /// decoded by Foundation a line-aligned piece at a time: no supported
 /// multi-byte code page uses LF as a trail byte, so cutting after an LF never
 /// splits a character.
@@ -132,16 +132,18 @@ final class UTF8Transcoder {
     private let stream: ByteStream
     private let encoding: CSVEncoding
     private var carry: [UInt8] = []
-    private var pendingHigh: UInt16?
+    private var utf16: UTF16Transcoder
     private var done = false
+    private var legacyInvalid = false
     /// True once a byte sequence could not be decoded and was replaced.
-    private(set) var hadInvalidBytes = false
+    var hadInvalidBytes: Bool { legacyInvalid || utf16.replacedInvalid }
     private let chunkSize: Int
 
     init(stream: ByteStream, encoding: CSVEncoding, chunkSize: Int = 256 * 1024) {
         self.stream = stream
         self.encoding = encoding
         self.chunkSize = chunkSize
+        utf16 = UTF16Transcoder(bigEndian: encoding.kind == .utf16BE)
         if encoding.bomLength > 0 { stream.skip(encoding.bomLength) }
     }
 
@@ -165,61 +167,10 @@ final class UTF8Transcoder {
     }
 
     private func transcodeUTF16(_ raw: [UInt8], final: Bool) -> [UInt8] {
-        var bytes = carry
-        bytes.append(contentsOf: raw)
-        carry = []
-        let little = encoding.kind == .utf16LE
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        while i + 1 < bytes.count {
-            let u = little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])
-            i += 2
-            if let high = pendingHigh {
-                pendingHigh = nil
-                if (0xDC00...0xDFFF).contains(u) {
-                    let scalar = 0x10000 + ((UInt32(high) - 0xD800) << 10) + (UInt32(u) - 0xDC00)
-                    appendUTF8(scalar, to: &out)
-                    continue
-                }
-                hadInvalidBytes = true
-                appendUTF8(0xFFFD, to: &out)
-            }
-            if (0xD800...0xDBFF).contains(u) {
-                pendingHigh = u
-            } else if (0xDC00...0xDFFF).contains(u) {
-                hadInvalidBytes = true
-                appendUTF8(0xFFFD, to: &out)
-            } else {
-                appendUTF8(UInt32(u), to: &out)
-            }
-        }
-        if i < bytes.count { carry = [bytes[i]] }
-        if final && (pendingHigh != nil || !carry.isEmpty) {
-            hadInvalidBytes = true
-            appendUTF8(0xFFFD, to: &out)
-            pendingHigh = nil
-            carry = []
-        }
+        utf16.transcode(raw, into: &out)
+        if final { utf16.finish(into: &out) }
         return out
-    }
-
-    private func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
-        switch v {
-        case 0..<0x80: out.append(UInt8(v))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | (v >> 6)))
-            out.append(UInt8(0x80 | (v & 0x3F)))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | (v >> 12)))
-            out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (v & 0x3F)))
-        default:
-            out.append(UInt8(0xF0 | (v >> 18)))
-            out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-            out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (v & 0x3F)))
-        }
     }
 
     private func decodeLegacy(_ raw: [UInt8], final: Bool, encoding e: String.Encoding) -> [UInt8] {
@@ -243,7 +194,7 @@ final class UTF8Transcoder {
         if let s = String(bytes: piece, encoding: e) { return Array(s.utf8) }
         // Some line holds bytes the code page cannot decode: go line by line,
         // replacing what fails with U+FFFD.
-        hadInvalidBytes = true
+        legacyInvalid = true
         var out: [UInt8] = []
         for line in piece.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             if line.offset > 0 { out.append(0x0A) }

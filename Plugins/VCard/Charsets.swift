@@ -1,4 +1,5 @@
 import Foundation
+import KithPlugin
 
 /// Character sets seen in real vCards, by their IANA (and common vendor)
 /// names, and a guess for 8-bit text that declares none.
@@ -28,13 +29,12 @@ enum Charsets {
     }
 
     private static func decodeUTF16(_ bytes: [UInt8], littleEndian: Bool) -> String {
-        var units: [UInt16] = []
-        var i = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) ? 2 : 0
-        while i + 1 < bytes.count {
-            units.append(littleEndian ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]))
-            i += 2
-        }
-        return String(decoding: units, as: UTF16.self)
+        let hasBOM = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
+        var transcoder = UTF16Transcoder(bigEndian: !littleEndian)
+        var out: [UInt8] = []
+        transcoder.transcode(bytes.dropFirst(hasBOM ? 2 : 0), into: &out)
+        transcoder.finish(into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Foundation encodings; CoreFoundation ones (0x8000_0000 | CF value) for

@@ -53,76 +53,29 @@ final class PhysicalLines {
 /// Transcodes a UTF-16 stream to UTF-8 chunk by chunk and splits it into lines.
 final class UTF16Lines {
     private let stream: ByteStream
-    private let bigEndian: Bool
-    private var carry: [UInt8] = []  // an odd trailing byte
-    private var highSurrogate: UInt16?
+    private var transcoder: UTF16Transcoder
     private var out: [UInt8] = []
     private var head = 0
     private var atEnd = false
 
     init(stream: ByteStream, bigEndian: Bool) {
         self.stream = stream
-        self.bigEndian = bigEndian
+        transcoder = UTF16Transcoder(bigEndian: bigEndian)
     }
 
     private func fill() -> Bool {
         guard !atEnd else { return false }
-        guard var chunk = stream.read(maxCount: 64 * 1024) else {
+        guard let chunk = stream.read(maxCount: 64 * 1024) else {
             atEnd = true
-            if highSurrogate != nil || !carry.isEmpty { out += [0xEF, 0xBF, 0xBD] }
-            highSurrogate = nil
-            carry = []
+            transcoder.finish(into: &out)
             return false
         }
         if head > 0 {
             out.removeSubrange(0..<head)
             head = 0
         }
-        if !carry.isEmpty {
-            chunk.insert(contentsOf: carry, at: 0)
-            carry = []
-        }
-        var i = 0
-        while i + 1 < chunk.count {
-            let u = bigEndian ? UInt16(chunk[i]) << 8 | UInt16(chunk[i + 1]) : UInt16(chunk[i + 1]) << 8 | UInt16(chunk[i])
-            i += 2
-            if let hi = highSurrogate {
-                highSurrogate = nil
-                if u >= 0xDC00 && u <= 0xDFFF {
-                    let scalar = 0x10000 + ((UInt32(hi) - 0xD800) << 10) + (UInt32(u) - 0xDC00)
-                    append(scalar)
-                    continue
-                }
-                out += [0xEF, 0xBF, 0xBD]
-            }
-            if u >= 0xD800 && u <= 0xDBFF {
-                highSurrogate = u
-            } else if u >= 0xDC00 && u <= 0xDFFF {
-                out += [0xEF, 0xBF, 0xBD]
-            } else {
-                append(UInt32(u))
-            }
-        }
-        if i < chunk.count { carry = [chunk[i]] }
+        transcoder.transcode(chunk, into: &out)
         return true
-    }
-
-    private func append(_ v: UInt32) {
-        switch v {
-        case 0..<0x80: out.append(UInt8(v))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | (v >> 6)))
-            out.append(UInt8(0x80 | (v & 0x3F)))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | (v >> 12)))
-            out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (v & 0x3F)))
-        default:
-            out.append(UInt8(0xF0 | (v >> 18)))
-            out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-            out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (v & 0x3F)))
-        }
     }
 
     func next(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows -> Bool {
