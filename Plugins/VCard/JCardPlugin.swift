@@ -39,7 +39,7 @@ public struct JCardPlugin: Importer {
         do {
             json = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
-            throw PluginError(.malformed, "not valid JSON, so not jCard", file: source.name)
+            throw PluginError(.malformed, "not valid JSON, so not jCard", file: source.name, underlying: "\(error)")
         }
         var cards: [[Any]] = []
         if let a = json as? [Any], a.first as? String == "vcard" {
@@ -49,12 +49,26 @@ public struct JCardPlugin: Importer {
         }
         guard !cards.isEmpty else { throw PluginError(.malformed, "no [\"vcard\", …] array found", file: source.name) }
         var text = ""
+        // The rebuilt text's line where each card starts, to name the card
+        // (its index in the JSON) in diagnostics.
+        var cardStarts: [Int] = []
+        var line = 1
         for card in cards {
+            cardStarts.append(line)
             text += "BEGIN:VCARD\r\n"
+            line += 1
             for case let prop as [Any] in (card.count > 1 ? card[1] as? [Any] ?? [] : []) {
-                if let line = Self.contentLine(prop) { text += line + "\r\n" }
+                if let content = Self.contentLine(prop) {
+                    text += content + "\r\n"
+                    line += 1
+                }
             }
             text += "END:VCARD\r\n"
+            line += 1
+        }
+        func card(at line: Int?) -> Int? {
+            guard let line else { return nil }
+            return cardStarts.lastIndex { $0 <= line }.map { $0 + 1 }
         }
         let inner = ByteStream(bytes: Array(text.utf8))
         return try VCardPlugin.importStream(inner, name: source.name, plugin: "jcard", options: options) { event in
@@ -64,6 +78,7 @@ public struct JCardPlugin: Importer {
                 for i in c.sources.indices { c.sources[i].locator.line = nil }
                 try emit(.contact(c))
             case .diagnostic(var d):
+                d.locator.record = d.locator.record ?? card(at: d.locator.line)
                 d.locator.line = nil
                 try emit(.diagnostic(d))
             case .interaction: try emit(event)

@@ -39,3 +39,18 @@ struct JCardTests {
         #expect(JCardPlugin().detect(FormatProbe(fileName: "a.json", head: Array("{\"kind\":1}".utf8))).confidence == 0)
     }
 }
+
+@Suite("jCard diagnostics")
+struct JCardDiagnosticTests {
+    @Test func aProblemNamesItsCardInTheJSON() {
+        let json = """
+            [["vcard",[["version",{},"text","4.0"],["fn",{},"text","Aiko Tanaka"]]],
+             ["vcard",[["version",{},"text","4.0"],["fn",{},"text","Kwame Mensah"],["bday",{},"date-and-or-time","not a date"]]]]
+            """
+        let o = ImporterConformance.run(JCardPlugin(), bytes: Array(json.utf8), fileName: "cards.json")
+        #expect(o.contacts.count == 2)
+        let d = o.diagnostics.first { $0.severity == .warning }
+        #expect(d?.locator.record == 2, "\(o.diagnostics)")
+        #expect(d?.locator.line == nil)
+    }
+}
