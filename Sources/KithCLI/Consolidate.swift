@@ -18,6 +18,9 @@ struct MatchingOptions: ParsableArguments {
     @Option(name: .long, help: "Match probability from which a pair not merged is suggested for review.")
     var reviewProbability: Double = 0.1
 
+    @Option(name: .long, help: "Largest cluster formed automatically; further links go to review.")
+    var maxClusterSize: Int = 10
+
     @Option(name: .long, help: "Threads for matching (default: all cores).")
     var threads: Int = 0
 
@@ -25,7 +28,12 @@ struct MatchingOptions: ParsableArguments {
         guard (0.5...0.9999).contains(mergeProbability), (0.01...mergeProbability).contains(reviewProbability) else {
             throw UsageError(description: "--merge-probability must be in 0.5…0.9999 and --review-probability in 0.01…merge")
         }
-        var o = MatchOptions(mergeProbability: mergeProbability, reviewProbability: reviewProbability, threads: max(0, threads))
+        guard (2...10_000).contains(maxClusterSize) else {
+            throw UsageError(description: "--max-cluster-size must be in 2…10000")
+        }
+        var o = MatchOptions(
+            mergeProbability: mergeProbability, reviewProbability: reviewProbability, maxClusterSize: maxClusterSize,
+            threads: max(0, threads))
         if let region {
             guard region.count == 2, region.allSatisfy(\.isLetter) else {
                 throw UsageError(description: "--region expects a two-letter region code such as DE or US")

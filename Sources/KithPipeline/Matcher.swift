@@ -14,7 +14,8 @@ public struct MatchOptions: Sendable {
     /// The user's same / never-same rules.
     public var rules: MatchRules
     /// Above this size a cluster takes no further members automatically (they
-    /// are suggested for review instead): a guard, not a target.
+    /// are suggested for review instead): a guard against identifiers shared
+    /// by several people, not a target (see docs/matching.md).
     public var maxClusterSize: Int
     /// Threads for normalising and scoring (0 = all cores).
     public var threads: Int
@@ -22,7 +23,7 @@ public struct MatchOptions: Sendable {
     /// Options; the defaults are the documented ones (see docs/matching.md).
     public init(
         defaultRegion: String = MatchOptions.localeRegion, mergeProbability: Double = 0.8, reviewProbability: Double = 0.1,
-        rules: MatchRules = MatchRules(), maxClusterSize: Int = 50, threads: Int = 0
+        rules: MatchRules = MatchRules(), maxClusterSize: Int = 10, threads: Int = 0
     ) {
         self.defaultRegion = defaultRegion
         self.mergeProbability = mergeProbability

@@ -82,6 +82,32 @@ struct MatchingTests {
         #expect(id["c1"] != id["c2"])
     }
 
+    @Test("A cluster stops at the size limit; the links past it are suggested for review")
+    func clusterSizeLimit() {
+        // Fourteen records of one mailbox (as in a namesake collision on a
+        // Gmail address): ten merge, the other four are suggested, not lost.
+        let records = (0..<14).map { k in
+            Population.person("z\(k)", given: "Zofia", family: "Marnhagen", emails: ["zofia.marnhagen@gmail.com"],
+                phones: k.isMultiple(of: 2) ? ["+49 171 5550 \(1000 + k)"] : [])
+        }
+        func clusterSizes(limit: Int?) -> (sizes: [Int], review: Int) {
+            var options = MatchOptions(defaultRegion: "DE")
+            if let limit { options.maxClusterSize = limit }
+            let contacts = Population.make() + records
+            let out = Consolidator(options: options).run(contacts: contacts)
+            let ids = Set(records.map(\.id))
+            let sizes = out.match.clusters.map { $0.filter { ids.contains(contacts[$0].id) }.count }.filter { $0 > 0 }
+            let review = out.match.review.filter { ids.contains(contacts[$0.a].id) && ids.contains(contacts[$0.b].id) }
+            return (sizes.sorted(by: >), review.count)
+        }
+        let capped = clusterSizes(limit: nil)
+        #expect(capped.sizes.first == 10)
+        #expect(capped.sizes.reduce(0, +) == 14)
+        #expect(capped.review >= 1)
+        let raised = clusterSizes(limit: 20)
+        #expect(raised.sizes == [14])
+    }
+
     @Test("Rules: never keeps a likely pair apart, same joins an unlikely one")
     func rules() {
         let extra = [
