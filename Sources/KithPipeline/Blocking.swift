@@ -37,41 +37,52 @@ struct Blocking: Sendable {
                 last = k
             }
         }
-        // Group equal keys: radix sort (key, record) by key.
-        let order = Self.radixOrder(keys)
-        // Sort rank by name, for ordering large blocks.
-        let rank = Self.nameRank(fs)
-        var entries: [(record: Int32, entry: UInt64)] = []
-        entries.reserveCapacity(keys.count / 2)
-        var k = 0
-        var blockId: UInt64 = 0
-        while k < order.count {
-            var e = k + 1
-            let key = keys[Int(order[k])]
-            while e < order.count && keys[Int(order[e])] == key { e += 1 }
-            if e - k >= 2 {
-                var block = (k..<e).map { recs[Int(order[$0])] }
-                if block.count > Self.fullBlockLimit {
-                    block.sort { (rank[Int($0)], $0) < (rank[Int($1)], $1) }
+        // Group equal keys: radix sort (key, record) by key. The sort runs
+        // on one eighth of the keys at a time (split by their top three
+        // bits, which gives the same global key order): its index arrays
+        // are the largest transient memory of matching a million records.
+        let rank = Self.nameRank(fs)  // sort order for large blocks
+        var partCount = [Int](repeating: 0, count: 8)
+        for key in keys { partCount[Int(key >> 61)] += 1 }
+        var blockId = 0
+        for part in 0..<UInt64(8) {
+            var subset: [Int32] = []
+            subset.reserveCapacity(partCount[Int(part)])
+            for (n, key) in keys.enumerated() where key >> 61 == part { subset.append(Int32(n)) }
+            let order = Self.radixOrder(keys, subset)
+            var k = 0
+            while k < order.count {
+                var e = k + 1
+                let key = keys[Int(order[k])]
+                while e < order.count && keys[Int(order[e])] == key { e += 1 }
+                if e - k >= 2 {
+                    var block = (k..<e).map { recs[Int(order[$0])] }
+                    if block.count > Self.fullBlockLimit {
+                        block.sort { (rank[Int($0)], $0) < (rank[Int($1)], $1) }
+                    }
+                    members.append(contentsOf: block)
+                    start.append(Int32(members.count))
+                    blockId += 1
                 }
-                for (pos, r) in block.enumerated() { entries.append((r, blockId << 32 | UInt64(pos))) }
-                members.append(contentsOf: block)
-                start.append(Int32(members.count))
-                blockId += 1
+                k = e
             }
-            k = e
         }
         keys = []
         recs = []
-        // Group the entries by record (counting sort, stable).
+        // Per record, (block, position) of each of its blocks, in block
+        // order: a counting sort of the block members by record.
         var counts = [Int32](repeating: 0, count: fs.count + 1)
-        for x in entries { counts[Int(x.record) + 1] += 1 }
+        for m in members { counts[Int(m) + 1] += 1 }
         for i in 0..<fs.count { counts[i + 1] += counts[i] }
-        var values = [UInt64](repeating: 0, count: entries.count)
+        var values = [UInt64](repeating: 0, count: members.count)
         var fill = counts
-        for x in entries {
-            values[Int(fill[Int(x.record)])] = x.entry
-            fill[Int(x.record)] += 1
+        for b in 0..<blockId {
+            let s = Int(start[b]), e = Int(start[b + 1])
+            for pos in 0..<(e - s) {
+                let r = Int(members[s + pos])
+                values[Int(fill[r])] = UInt64(b) << 32 | UInt64(pos)
+                fill[r] += 1
+            }
         }
         recordBlocks = Ragged(start: counts, values: values)
     }
@@ -156,14 +167,15 @@ struct Blocking: Sendable {
         if o >= 0 && gFull { out.append(mix(14, UInt64(o), canon(g))) }
     }
 
-    /// The permutation that sorts `keys` (stable LSD radix sort, 16 bits a pass).
-    static func radixOrder(_ keys: [UInt64]) -> [Int32] {
-        var order = [Int32](0..<Int32(keys.count))
-        var tmp = [Int32](repeating: 0, count: keys.count)
+    /// The permutation that sorts `keys` (stable LSD radix sort, 16 bits a
+    /// pass), or that sorts the indices in `subset` (ascending) by their keys.
+    static func radixOrder(_ keys: [UInt64], _ subset: [Int32]? = nil) -> [Int32] {
+        var order = subset ?? [Int32](0..<Int32(keys.count))
+        var tmp = [Int32](repeating: 0, count: order.count)
         var counts = [Int](repeating: 0, count: 65_537)
         for shift in stride(from: 0, to: 64, by: 16) {
             for i in 0..<counts.count { counts[i] = 0 }
-            for k in keys { counts[Int((k >> UInt64(shift)) & 0xFFFF) + 1] += 1 }
+            for o in order { counts[Int((keys[Int(o)] >> UInt64(shift)) & 0xFFFF) + 1] += 1 }
             for i in 1..<counts.count { counts[i] += counts[i - 1] }
             for o in order {
                 let d = Int((keys[Int(o)] >> UInt64(shift)) & 0xFFFF)

@@ -186,6 +186,7 @@ public struct Matcher: Sendable {
         let step = max(1, Int((perRecord * Double(fs.count) / Double(target)).rounded(.up)))
         var counts: [SIMD16<UInt8>: Int] = [:]
         var sample: [ComparisonVector] = []
+        sample.reserveCapacity(150_000)  // grown by doubling it would hold 262,144
         var sampledCandidates = 0
         for i in stride(from: 0, to: fs.count, by: step) {
             blocking.candidates(of: i, into: &buf)
