@@ -8,7 +8,7 @@ private struct SlotPointer<T>: @unchecked Sendable {
 /// Computes `body(i)` for every `i` in `0..<count`, spread over the cores,
 /// and returns the results in index order (deterministic whatever the
 /// scheduling).
-func parallelMap<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+public func parallelMap<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
     [T](unsafeUninitializedCapacity: count) { buf, initialized in
         if count > 0 {
             let slots = SlotPointer(base: buf.baseAddress!)
