@@ -213,6 +213,34 @@ struct VCardRuleTests {
         #expect(nul.thrown == nil)
     }
 
+    @Test(
+        "lines split across the reader's 256 KB chunks: CRLF torn between chunks, folds, long lines",
+        arguments: ["\r\n", "\n", "\r"], [-1, 0, 1])
+    func chunkBoundaries(_ end: String, _ shift: Int) throws {
+        // A comment line fills the first chunk so that its line end falls
+        // just before, on or after the boundary (a CRLF torn in two at 0).
+        var text = "#" + String(repeating: "x", count: 256 * 1024 - 1 + shift) + end
+        for i in 0..<3000 {
+            let pad = String(repeating: "é", count: i % 61)
+            text += "BEGIN:VCARD" + end + "VERSION:3.0" + end + "FN:Person \(i)" + end
+            text += "NOTE:first half \(pad)" + end + " second half" + end
+            text += "EMAIL;TYPE=INTERNET:p\(i)@example.org" + end + "END:VCARD" + end
+        }
+        let o = read(Array(text.utf8))
+        #expect(o.thrown == nil)
+        #expect(o.diagnostics.isEmpty, "\(o.diagnostics.prefix(3))")
+        #expect(o.contacts.count == 3000)
+        for (i, c) in o.contacts.enumerated() where i % 97 == 0 || i == 2999 {
+            #expect(c.name.formatted == "Person \(i)")
+            #expect(c.notes == ["first half " + String(repeating: "é", count: i % 61) + "second half"])
+            #expect(c.emails.first?.address == "p\(i)@example.org")
+        }
+        // Line numbers stay exact across the chunk boundary: BDAY is line 3.
+        let bad = "#" + String(repeating: "x", count: 256 * 1024 - 1 + shift) + end + "BEGIN:VCARD" + end + "BDAY:soon" + end
+            + "FN:A" + end + "END:VCARD" + end
+        #expect(read(Array(bad.utf8)).diagnostics.first?.locator.line == 3)
+    }
+
     @Test("detection")
     func detection() throws {
         let p = VCardPlugin()
