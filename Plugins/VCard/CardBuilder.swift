@@ -15,6 +15,8 @@ struct CardBuilder {
     var agents: [String] = []
 
     private var version: Version = .v30
+    /// Handed from card to card by the import session (see `keep`).
+    var extensionCache = ExtensionCache()
     private var cardCharset: String?
 
     enum Version { case v21, v30, v40 }
@@ -201,60 +203,79 @@ struct CardBuilder {
     /// Building `VCardParameter`s and lower-casing each value as a String
     /// cost about 2,000 instructions a card in the benchmark.
     private func labels(_ p: VCardProperty, groupLabels: [String: [String]]) -> ([String], Bool) {
-        var out: [String] = []
-        var pref = false
-        bytes.withUnsafeBufferPointer { b in
-            func add(_ v: ParamValues.Value, bare: Bool) {
-                if v.isPlainASCII {
-                    let t = v.bytes
-                    if t.isEmpty { return }
-                    @inline(__always) func eq(_ lit: StaticString) -> Bool { ValueCodec.equalsLower(t, lit) }
-                    // The common single labels share one array each (a
-                    // retain, where appending to an empty array allocated).
-                    @inline(__always) func common(_ shared: [String], _ label: String) {
-                        if out.isEmpty { out = shared } else { out.append(label) }
-                    }
-                    switch t.count {
-                    case 1: if eq("b") { return }
-                    case 4:
-                        if eq("pref") { pref = true; return }
-                        if eq("cell") { common(Self.mobileOnly, Label.mobile); return }
-                        if eq("home") { common(Self.homeOnly, Label.home); return }
-                        if eq("work") { common(Self.workOnly, Label.work); return }
-                        if eq("8bit") || eq("7bit") { return }
-                    case 5: if eq("voice") { common(Self.voiceOnly, "voice"); return }
-                    case 6: if eq("base64") { return }
-                    case 8: if eq("internet") { return }
-                    case 16: if eq("quoted-printable") { return }
-                    default: break
-                    }
-                    if bare && t.count >= 7 && ValueCodec.equalsLower(UnsafeBufferPointer(rebasing: t[..<7]), "charset") { return }
-                    out.append(String(decoding: t, as: UTF8.self).asciiLowercased)
-                    return
-                }
-                let l = v.string.asciiLowercased
-                switch l {
-                case "pref": pref = true
-                case "internet", "quoted-printable", "base64", "b", "8bit", "7bit", "": return
-                case "cell": out.append(Label.mobile)
-                default:
-                    if bare && l.hasPrefix("charset") { return }
-                    out.append(l)
-                }
-            }
+        // The labels are gathered by a static function with `inout`
+        // arguments: a nested function capturing `out` and `pref` made the
+        // compiler box them and check exclusivity at run time
+        // (`swift_beginAccess`, about 600 instructions a card, callgrind).
+        var (out, pref) = bytes.withUnsafeBufferPointer { b -> ([String], Bool) in
+            var out: [String] = []
+            var pref = false
             for i in p.paramStart..<p.paramEnd {
                 let r = paramRefs[i]
                 if r.isBare {
-                    add(ParamValues.whole(b, r), bare: true)
+                    Self.addLabel(ParamValues.whole(b, r), bare: true, &out, &pref)
                 } else if ContentLineParser.nameIs(b, r, "PREF") {
                     pref = true
                 } else if ContentLineParser.nameIs(b, r, "TYPE") {
-                    ParamValues.forEachItem(b, r) { add($0, bare: false) }
+                    let vb = UnsafeBufferPointer(rebasing: b[r.valueStart..<r.valueEnd])
+                    var k = 0
+                    var start = 0
+                    // TYPE items: comma-separated; a quoted value is a list too (TYPE="voice,cell").
+                    while k <= vb.count {
+                        if k == vb.count || vb[k] == 0x2C {
+                            var a = start, e = k
+                            while a < e && (vb[a] == 0x22 || vb[a] == 0x20) { a += 1 }
+                            while e > a && (vb[e - 1] == 0x22 || vb[e - 1] == 0x20) { e -= 1 }
+                            let item = ParamValues.value(UnsafeBufferPointer(rebasing: vb[a..<e]))
+                            if !item.isEmpty { Self.addLabel(item, bare: false, &out, &pref) }
+                            start = k + 1
+                        }
+                        k += 1
+                    }
                 }
             }
+            return (out, pref)
         }
         if !groupLabels.isEmpty, let g = group(p), let extra = groupLabels[g.lowercased()] { out += extra }
         return (out, pref)
+    }
+
+    /// Adds one TYPE value (or bare 2.1 parameter) as a label, or sets `pref`.
+    /// Plain ASCII values are matched without building a String; the common
+    /// single labels share one array each (a retain, where appending to an
+    /// empty array allocated).
+    private static func addLabel(_ v: ParamValues.Value, bare: Bool, _ out: inout [String], _ pref: inout Bool) {
+        if v.isPlainASCII {
+            let t = v.bytes
+            if t.isEmpty { return }
+            @inline(__always) func eq(_ lit: StaticString) -> Bool { ValueCodec.equalsLower(t, lit) }
+            switch t.count {
+            case 1: if eq("b") { return }
+            case 4:
+                if eq("pref") { pref = true; return }
+                if eq("cell") { if out.isEmpty { out = mobileOnly } else { out.append(Label.mobile) }; return }
+                if eq("home") { if out.isEmpty { out = homeOnly } else { out.append(Label.home) }; return }
+                if eq("work") { if out.isEmpty { out = workOnly } else { out.append(Label.work) }; return }
+                if eq("8bit") || eq("7bit") { return }
+            case 5: if eq("voice") { if out.isEmpty { out = voiceOnly } else { out.append("voice") }; return }
+            case 6: if eq("base64") { return }
+            case 8: if eq("internet") { return }
+            case 16: if eq("quoted-printable") { return }
+            default: break
+            }
+            if bare && t.count >= 7 && ValueCodec.equalsLower(UnsafeBufferPointer(rebasing: t[..<7]), "charset") { return }
+            out.append(String(decoding: t, as: UTF8.self).asciiLowercased)
+            return
+        }
+        let l = v.string.asciiLowercased
+        switch l {
+        case "pref": pref = true
+        case "internet", "quoted-printable", "base64", "b", "8bit", "7bit", "": return
+        case "cell": out.append(Label.mobile)
+        default:
+            if bare && l.hasPrefix("charset") { return }
+            out.append(l)
+        }
     }
 
     static let mobileOnly = [Label.mobile]
@@ -280,8 +301,12 @@ struct CardBuilder {
     // MARK: - Building
 
     /// Builds the contact; `nil` fields are left for the caller (id, sources).
-    mutating func build() -> Contact {
-        var c = Self.emptyContact
+    ///
+    /// Fills `c`, which the caller starts as `CardBuilder.emptyContact`:
+    /// returning a new contact cost a copy of it and the destruction of the
+    /// local (retaining and releasing every field, about 2,000 instructions
+    /// a card in the benchmark, callgrind).
+    mutating func build(into c: inout Contact) {
         // Pass 1: version, group labels, charset hint.
         var groupLabels: [String: [String]] = [:]
         for p in properties {
@@ -511,7 +536,6 @@ struct CardBuilder {
             }
         }
         for a in agents { c.related.append(LabeledValue(a, labels: ["agent"])) }
-        return c
     }
 
     /// True when `v` starts with `tel:` in any case (was `lowercased().hasPrefix`,
@@ -527,7 +551,7 @@ struct CardBuilder {
 
     /// Copying an empty contact is cheaper than calling the 21-argument
     /// initialiser with its defaults (about 1,500 instructions a card).
-    private static let emptyContact = Contact(id: "")
+    static let emptyContact = Contact(id: "")
 
     /// The UID, once built.
     private(set) var uid: String?
@@ -624,10 +648,9 @@ struct CardBuilder {
             value = String(decoding: text(p), as: UTF8.self)
         }
         if c.extensions.isEmpty {
-            // The usual case: one hash and one allocation, where the
-            // subscript hashed twice and grew an empty dictionary (about
-            // 1,300 instructions a card in the benchmark).
-            c.extensions = [key: [value]]
+            // The usual case: one extension, often the same in many cards of
+            // an export (see `ExtensionCache`).
+            c.extensions = extensionCache.dictionary(key: key, value: value)
         } else {
             c.extensions[key, default: []].append(value)
         }
@@ -680,5 +703,40 @@ extension String {
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
         return s.count == count ? self : String(s)
+    }
+}
+
+/// The one-entry extension dictionaries built lately, so that cards with
+/// the same single extension share one dictionary (copy on write).
+///
+/// Exports repeat a few vendor values card after card (`X-ABShowAs:COMPANY`,
+/// an import-source tag with a handful of values): sharing costs a retain
+/// and a few comparisons, where building costs a hash and two allocations
+/// (about 1,000 instructions a card in the benchmark, callgrind; the
+/// subscript `extensions[key, default: []]` on an empty dictionary cost
+/// more still: two hashes and a resize). Holds at most `size` entries,
+/// replaced in turn.
+struct ExtensionCache {
+    static let size = 8
+    private var keys: [String] = []
+    private var values: [String] = []
+    private var dictionaries: [[String: [String]]] = []
+    private var next = 0
+
+    /// `[key: [value]]`, shared with an earlier card when one had the same.
+    mutating func dictionary(key: String, value: String) -> [String: [String]] {
+        for i in 0..<keys.count where keys[i] == key && values[i] == value { return dictionaries[i] }
+        let d = [key: [value]]
+        if keys.count < Self.size {
+            keys.append(key)
+            values.append(value)
+            dictionaries.append(d)
+        } else {
+            keys[next] = key
+            values[next] = value
+            dictionaries[next] = d
+            next = (next + 1) % Self.size
+        }
+        return d
     }
 }

@@ -66,6 +66,8 @@ struct VCardImportSession {
     private var scratchParams: [VCardParamRef] = []
     private var cardIndex = 0
     private var seenUIDs = UIDSet()
+    /// Handed to each card's builder and back (see `ExtensionCache`).
+    private var extensionCache = ExtensionCache()
     private var junkReported = false
 
     init(file: String, plugin: String, fallbackCharset: String?) {
@@ -380,6 +382,7 @@ struct VCardImportSession {
     private mutating func beginCard(line: Int, implicit: Bool) {
         cardIndex += 1
         var card = OpenCard(builder: CardBuilder(file: file, fallbackCharset: fallbackCharset), line: line, index: cardIndex)
+        swap(&card.builder.extensionCache, &extensionCache)
         if spareProperties.capacity > 0 {
             swap(&card.builder.properties, &spareProperties)
             swap(&card.builder.bytes, &spareBytes)
@@ -406,7 +409,9 @@ struct VCardImportSession {
         var card = stack.removeLast()
         summary.recordsRead += 1
         let locator = Locator(line: card.line, record: card.index)
-        var contact = card.builder.build()
+        var contact = CardBuilder.emptyContact
+        card.builder.build(into: &contact)
+        swap(&card.builder.extensionCache, &extensionCache)
         if card.builder.properties.capacity <= 4096 && card.builder.bytes.capacity <= 1 << 20 {
             card.builder.properties.removeAll(keepingCapacity: true)
             card.builder.bytes.removeAll(keepingCapacity: true)

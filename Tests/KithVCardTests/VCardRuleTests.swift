@@ -241,6 +241,28 @@ struct VCardRuleTests {
         #expect(read(Array(bad.utf8)).diagnostics.first?.locator.line == 3)
     }
 
+    @Test("cards sharing an extension value each keep exactly their own extensions")
+    func sharedExtensions() {
+        var text = ""
+        let cards: [[String]] = [
+            ["X-IMPORT-SOURCE:phone_vcard"], ["X-IMPORT-SOURCE:phone_vcard", "X-ABUID:7F3A"], ["X-IMPORT-SOURCE:phone_vcard"],
+            ["X-IMPORT-SOURCE:google_csv"], ["X-IMPORT-SOURCE:phone_vcard", "X-IMPORT-SOURCE:google_csv"], ["X-ABUID:7F3A"],
+        ] + (0..<10).map { ["X-IMPORT-SOURCE:source\($0)"] } + [["X-IMPORT-SOURCE:phone_vcard"]]
+        for (i, lines) in cards.enumerated() {
+            text += "BEGIN:VCARD\nVERSION:3.0\nFN:Card \(i)\n" + lines.joined(separator: "\n") + "\nEND:VCARD\n"
+        }
+        let contacts = read(text).contacts
+        #expect(contacts.count == cards.count)
+        for (c, lines) in zip(contacts, cards) {
+            var expected: [String: [String]] = [:]
+            for l in lines {
+                let colon = l.firstIndex(of: ":")!
+                expected[String(l[..<colon]), default: []].append(String(l[l.index(after: colon)...]))
+            }
+            #expect(c.extensions == expected, "\(c.name.formatted ?? "")")
+        }
+    }
+
     @Test("detection")
     func detection() throws {
         let p = VCardPlugin()
