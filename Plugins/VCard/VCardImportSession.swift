@@ -409,8 +409,12 @@ struct VCardImportSession {
         var card = stack.removeLast()
         summary.recordsRead += 1
         let locator = Locator(line: card.line, record: card.index)
-        var contact = CardBuilder.emptyContact
-        card.builder.build(into: &contact)
+        // In an Optional so that `take()` moves it into its event at the end:
+        // `.contact(contact)` from a local variable copied the contact
+        // (retaining every field) and then destroyed the local, about 1,300
+        // instructions a card (callgrind).
+        var slot: Contact? = CardBuilder.emptyContact
+        card.builder.build(into: &slot!)
         swap(&card.builder.extensionCache, &extensionCache)
         if card.builder.properties.capacity <= 4096 && card.builder.bytes.capacity <= 1 << 20 {
             card.builder.properties.removeAll(keepingCapacity: true)
@@ -431,8 +435,8 @@ struct VCardImportSession {
         }
         // `hasData` only matters without identity: skip its per-key
         // upper-casing and set lookups (about 700 instructions a card) otherwise.
-        let hasIdentity = contact.hasIdentity
-        let hasData = !hasIdentity && Self.hasOtherData(contact)
+        let hasIdentity = slot!.hasIdentity
+        let hasData = !hasIdentity && Self.hasOtherData(slot!)
         if !hasIdentity && hasData {
             out.append(.diagnostic(Diagnostic(
                 severity: .warning, file: file, locator: locator,
@@ -451,14 +455,14 @@ struct VCardImportSession {
         var idKey = uid
         // One hash of the UID, not two (`contains` then `insert`).
         if let u = uid, !seenUIDs.insert(u) { idKey = nil }
-        contact.id = StableID.record(plugin: plugin, file: file, locator: locator, recordId: idKey)
-        contact.sources = [Provenance(plugin: plugin, file: file, locator: locator, recordId: uid)]
+        slot!.id = StableID.record(plugin: plugin, file: file, locator: locator, recordId: idKey)
+        slot!.sources = [Provenance(plugin: plugin, file: file, locator: locator, recordId: uid)]
         if card.isAgent, !stack.isEmpty {
-            // Not `??`: its autoclosure would capture `contact` (see `hasOtherData`).
+            // Not `??`: its autoclosure would capture the contact (see `hasOtherData`).
             let agent: String
-            if let d = contact.name.displayName { agent = d } else { agent = contact.id }
+            if let d = slot!.name.displayName { agent = d } else { agent = slot!.id }
             stack[stack.count - 1].builder.agents.append(agent)
         }
-        out.append(.contact(contact))
+        out.append(.contact(slot.take()!))
     }
 }
