@@ -241,6 +241,36 @@ struct VCardRuleTests {
         #expect(read(Array(bad.utf8)).diagnostics.first?.locator.line == 3)
     }
 
+    @Test("components, trimming and escapes read the same on the plain and the escaped path", arguments: ["", "\\,"])
+    func componentPaths(_ escape: String) throws {
+        // With `escape` empty the values are plain ASCII (the fast path);
+        // with "\," every value holds an escape (the general path).
+        let e = escape.isEmpty ? "" : ","
+        let c = try #require(card("""
+            FN:Ada\(escape) Park
+            N:Park\(escape);Ada
+            ADR;TYPE=home:;;1 Pier\(escape);Oslo;;0150;Norway;Extra\(escape);;More
+            ADR;TYPE=work:PO 7\(escape);;Dock 9
+            EMAIL:  ada\(escape)@example.org\t
+            KIND:  org
+            URL:https://example.org/a\(escape)b
+            """))
+        #expect(c.name == PersonName(formatted: "Ada\(e) Park", given: "Ada", family: "Park\(e)"))
+        #expect(c.addresses.count == 2)
+        #expect(c.addresses[0].street == "1 Pier\(e)")
+        #expect(c.addresses[0].postalCode == "0150")
+        #expect(c.addresses[0].country == "Norway;Extra\(e);More")
+        #expect(c.addresses[1].poBox == "PO 7\(e)")
+        #expect(c.addresses[1].street == "Dock 9")
+        #expect(c.addresses[1].country == nil)
+        #expect(c.emails.first?.address == "ada\(e)@example.org")
+        #expect(c.type == .organization)
+        #expect(c.urls.first?.value == "https://example.org/a\(e)b")
+        let u = try #require(card("N:Ünal;Zoë\nADR:;;Straße 1;Köln"))
+        #expect(u.name.family == "Ünal" && u.name.given == "Zoë")
+        #expect(u.addresses.first?.street == "Straße 1" && u.addresses.first?.locality == "Köln")
+    }
+
     @Test("cards sharing an extension value each keep exactly their own extensions")
     func sharedExtensions() {
         var text = ""
