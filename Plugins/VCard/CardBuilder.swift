@@ -361,8 +361,12 @@ struct CardBuilder {
         for p in properties {
             switch p.kind {
             case .version:
-                let v = String(decoding: value(p), as: UTF8.self).trimmingSpaces
-                version = v.hasPrefix("2") ? .v21 : v.hasPrefix("4") ? .v40 : .v30
+                // The first byte after blanks decides (was a trimmed String
+                // and two `hasPrefix`, about 450 instructions a card).
+                var k = p.valueStart
+                while k < p.valueEnd && (bytes[k] == 0x20 || bytes[k] == 0x09) { k += 1 }
+                let first: UInt8 = k < p.valueEnd ? bytes[k] : 0
+                version = first == 0x32 ? .v21 : first == 0x34 ? .v40 : .v30
             case .abLabel:
                 if let g = group(p) {
                     let l = ValueCodec.unescape(value(p), v21: false)
@@ -394,19 +398,19 @@ struct CardBuilder {
                     c.alternateNames.append(PersonName(formatted: v))
                 }
             case .n:
-                var name = c.name
+                // Set in place: a copy of the name, assigned back, cost a
+                // PersonName copy and destruction (about 750 instructions a card).
                 forEachComponent(p) { i, s in
                     guard let s else { return }
                     switch i {
-                    case 0: name.family = s
-                    case 1: name.given = s
-                    case 2: name.middle = s
-                    case 3: name.prefix = s
-                    case 4: name.suffix = s
+                    case 0: c.name.family = s
+                    case 1: c.name.given = s
+                    case 2: c.name.middle = s
+                    case 3: c.name.prefix = s
+                    case 4: c.name.suffix = s
                     default: break
                     }
                 }
-                c.name = name
             case .phoneticGiven:
                 let v = single(p)
                 if !v.isEmpty { c.name.phoneticGiven = v }
@@ -704,6 +708,19 @@ struct CardBuilder {
     /// parameters as written (transfer encoding and charset dropped, since the
     /// value is kept decoded), so that writing vCard again restores it.
     private mutating func keep(_ p: VCardProperty, in c: inout Contact) {
+        if c.extensions.isEmpty && p.paramEnd == p.paramStart && p.encoding == .none && p.valueStart == p.nameEnd + 1 {
+            // `NAME:VALUE` in ASCII: looked up in the cache by its bytes, so a
+            // repeated extension makes no Strings at all.
+            let shared = bytes.withUnsafeBufferPointer { b -> [String: [String]]? in
+                let line = UnsafeBufferPointer(rebasing: b[p.nameStart..<p.valueEnd])
+                for x in line where x >= 0x80 { return nil }
+                return extensionCache.dictionary(line: line, nameCount: p.nameEnd - p.nameStart)
+            }
+            if let shared {
+                c.extensions = shared
+                return
+            }
+        }
         var key = writtenName(p)
         let binary = p.encoding == .base64
         for prm in params(p) {
@@ -795,18 +812,46 @@ struct ExtensionCache {
     private var dictionaries: [[String: [String]]] = []
     private var next = 0
 
+    /// The `NAME:VALUE` bytes of entries made by `dictionary(line:nameCount:)`
+    /// (empty for the others).
+    private var lines: [[UInt8]] = []
+
     /// `[key: [value]]`, shared with an earlier card when one had the same.
     mutating func dictionary(key: String, value: String) -> [String: [String]] {
         for i in 0..<keys.count where keys[i] == key && values[i] == value { return dictionaries[i] }
+        return insert(key, value, line: [])
+    }
+
+    /// `[name: [value]]` for the ASCII content line `NAME:VALUE` (no
+    /// parameters; the name is the first `nameCount` bytes), found by its
+    /// bytes so that a hit makes no Strings.
+    mutating func dictionary(line: UnsafeBufferPointer<UInt8>, nameCount: Int) -> [String: [String]] {
+        for i in 0..<lines.count where lines[i].count == line.count {
+            let same = lines[i].withUnsafeBufferPointer { e in
+                var k = 0
+                while k < e.count && e[k] == line[k] { k += 1 }
+                return k == e.count
+            }
+            if same { return dictionaries[i] }
+        }
+        let key = String(decoding: UnsafeBufferPointer(rebasing: line[..<nameCount]), as: UTF8.self)
+        let value = String(decoding: UnsafeBufferPointer(rebasing: line[(nameCount + 1)...]), as: UTF8.self)
+        for i in 0..<keys.count where keys[i] == key && values[i] == value { return dictionaries[i] }
+        return insert(key, value, line: Array(line))
+    }
+
+    private mutating func insert(_ key: String, _ value: String, line: [UInt8]) -> [String: [String]] {
         let d = [key: [value]]
         if keys.count < Self.size {
             keys.append(key)
             values.append(value)
             dictionaries.append(d)
+            lines.append(line)
         } else {
             keys[next] = key
             values[next] = value
             dictionaries[next] = d
+            lines[next] = line
             next = (next + 1) % Self.size
         }
         return d

@@ -277,6 +277,8 @@ struct VCardRuleTests {
         let cards: [[String]] = [
             ["X-IMPORT-SOURCE:phone_vcard"], ["X-IMPORT-SOURCE:phone_vcard", "X-ABUID:7F3A"], ["X-IMPORT-SOURCE:phone_vcard"],
             ["X-IMPORT-SOURCE:google_csv"], ["X-IMPORT-SOURCE:phone_vcard", "X-IMPORT-SOURCE:google_csv"], ["X-ABUID:7F3A"],
+            ["X-Import-Source:phone_vcard"], ["X-IMPORT-SOURCE:phone_vcard\\, x"], ["X-IMPORT-SOURCE:phone:vcard"],
+            ["X-IMPORT-SOURCE:phone"], ["X-IMPORT-SOURCE:phone_vcard"],
         ] + (0..<10).map { ["X-IMPORT-SOURCE:source\($0)"] } + [["X-IMPORT-SOURCE:phone_vcard"]]
         for (i, lines) in cards.enumerated() {
             text += "BEGIN:VCARD\nVERSION:3.0\nFN:Card \(i)\n" + lines.joined(separator: "\n") + "\nEND:VCARD\n"
