@@ -333,18 +333,18 @@ struct VCardImportSession {
             beginCard(line: p.line, implicit: true)
         }
         let top = stack.count - 1
-        if p.kind == .version { stack[top].isV21 = valueIs(p, "2.1") }
+        let isV21: Bool? = p.kind == .version ? valueIs(p, "2.1") : nil
+        var awaitingAgent = false
         if p.kind == .agent {
-            var blank = true
-            for k in p.valueStart..<p.valueEnd where !Self.isSpace(pending[k]) { blank = false }
-            stack[top].awaitingAgent = blank
-        } else {
-            stack[top].awaitingAgent = false
+            awaitingAgent = true
+            for k in p.valueStart..<p.valueEnd where !Self.isSpace(pending[k]) { awaitingAgent = false }
         }
         let line = pending.storage  // a local reference, so the closure may change `stack`
         let used = pending.count
-        line.withUnsafeBufferPointer { Self.store(p, UnsafeBufferPointer(rebasing: $0[0..<used]), scratchParams, in: &stack[top]) }
-        if stack[top].bytes > Self.maxCardBytes {
+        let tooLarge = line.withUnsafeBufferPointer {
+            Self.store(p, UnsafeBufferPointer(rebasing: $0[0..<used]), scratchParams, isV21: isV21, awaitingAgent: awaitingAgent, in: &stack[top])
+        }
+        if tooLarge {
             stack[top].builder.diagnostics.append(Diagnostic(
                 severity: .warning, file: file, locator: Locator(line: p.line),
                 message: "card larger than \(Self.maxCardBytes / 1024 / 1024) MB ended here", code: "vcard.too-large"))
@@ -368,8 +368,14 @@ struct VCardImportSession {
     /// access to the top of the stack: each `stack[top].…` in the caller was
     /// an access of its own (a uniqueness check and bounds check each, about
     /// 700 instructions a card in the benchmark, callgrind).
-    private static func store(_ parsed: VCardProperty, _ line: UnsafeBufferPointer<UInt8>, _ params: [VCardParamRef], in card: inout OpenCard) {
+    /// Returns true when the card has grown beyond `maxCardBytes`.
+    private static func store(
+        _ parsed: VCardProperty, _ line: UnsafeBufferPointer<UInt8>, _ params: [VCardParamRef], isV21: Bool?, awaitingAgent: Bool,
+        in card: inout OpenCard
+    ) -> Bool {
         var p = parsed
+        if let isV21 { card.isV21 = isV21 }
+        card.awaitingAgent = awaitingAgent
         card.bytes += p.valueCount + 64
         // The logical line joins the card's buffer; offsets move with it.
         let shift = card.builder.bytes.count
@@ -385,6 +391,7 @@ struct VCardImportSession {
             card.builder.paramRefs.append(r)
         }
         card.builder.properties.append(p)
+        return card.bytes > maxCardBytes
     }
 
     private mutating func beginCard(line: Int, implicit: Bool) {
