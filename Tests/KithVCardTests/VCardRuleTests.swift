@@ -271,6 +271,55 @@ struct VCardRuleTests {
         #expect(u.addresses.first?.street == "Straße 1" && u.addresses.first?.locality == "Köln")
     }
 
+    @Test("values stay with their card across nested cards, skipped lines, a missing END and properties outside cards")
+    func cardBuffers() throws {
+        let o = read("""
+            BEGIN:VCARD
+            VERSION:2.1
+            FN:Parent One
+            AGENT:
+            BEGIN:VCARD
+            VERSION:2.1
+            FN:Agent Smith
+            :no name here
+            TEL:+1 555 0100
+            END:VCARD
+            EMAIL:parent@example.org
+            NOTE:after the agent
+            END:VCARD
+            END:VCARD
+            BEGIN:VCARD
+            VERSION:3.0
+            FN:No End
+            EMAIL:noend@example.org
+            BEGIN:VCARD
+            VERSION:3.0
+            FN:Next Card
+            NOTE;ENCODING=QUOTED-PRINTABLE:soft=
+            break
+            END:VCARD
+            FN:Outside
+            EMAIL:outside@example.org
+            """)
+        #expect(o.contacts.map(\.name.formatted) == ["Agent Smith", "Parent One", "No End", "Next Card", "Outside"])
+        let byName = Dictionary(o.contacts.map { ($0.name.formatted ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let agent = try #require(byName["Agent Smith"])
+        #expect(agent.phones.map(\.raw) == ["+1 555 0100"])
+        #expect(agent.emails.isEmpty)
+        let parent = try #require(byName["Parent One"])
+        #expect(parent.emails.map(\.address) == ["parent@example.org"])
+        #expect(parent.notes == ["after the agent"])
+        #expect(parent.related.map(\.value) == ["Agent Smith"])
+        #expect(parent.phones.isEmpty)
+        #expect(byName["No End"]?.emails.map(\.address) == ["noend@example.org"])
+        #expect(byName["Next Card"]?.notes == ["softbreak"])
+        #expect(byName["Outside"]?.emails.map(\.address) == ["outside@example.org"])
+        #expect(o.diagnostics.contains { $0.code == "vcard.missing-end" && $0.locator.line == 15 })
+        #expect(o.diagnostics.contains { $0.code == "vcard.missing-begin" && $0.locator.line == 25 })
+        #expect(o.diagnostics.contains { $0.code == "vcard.syntax" && $0.locator.line == 8 })
+        #expect(o.diagnostics.contains { $0.code == "vcard.stray-end" && $0.locator.line == 14 })
+    }
+
     @Test("cards sharing an extension value each keep exactly their own extensions")
     func sharedExtensions() {
         var text = ""
