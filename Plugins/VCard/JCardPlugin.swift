@@ -2,21 +2,25 @@ import Foundation
 public import KithModel
 public import KithPlugin
 
-/// jCard (RFC 7095), the JSON form of vCard: import only.
+/// jCard (RFC 7095), the JSON form of vCard: read and written.
 ///
-/// A jCard file is one JSON document (a card, or an array of cards), so it is
-/// parsed whole with `JSONSerialization` (jCard files are small; the vCard
-/// text path is the streaming one). Each card is turned back into vCard 4.0
-/// text and read by the vCard reader, so both formats map to the model by
-/// the same rules. Provenance says plugin "jcard", the card's index as the
-/// record, and no line (the JSON has none worth quoting).
-public struct JCardPlugin: Importer {
+/// Reading: a jCard file is one JSON document (a card, or an array of
+/// cards), so it is parsed whole with `JSONSerialization` (jCard files are
+/// small; the vCard text path is the streaming one). Each card is turned
+/// back into vCard 4.0 text and read by the vCard reader, so both formats
+/// map to the model by the same rules: `text` values are escaped, `unknown`
+/// values are taken as raw vCard text (RFC 7095 §5), other types (`uri`,
+/// dates) keep their commas. Provenance says plugin "jcard", the card's
+/// index as the record, and no line (the JSON has none worth quoting).
+///
+/// Writing: see `JCardWriter` (the fields of vCard 4.0, as JSON).
+public struct JCardPlugin: Importer, Exporter {
     public init() {}
 
     public var descriptor: FormatDescriptor {
         FormatDescriptor(
-            id: "jcard", name: "jCard (RFC 7095)", summary: "vCard as JSON; read only (write vCard with --to vcard)",
-            fileExtensions: ["jcard", "json"], mediaTypes: ["application/vcard+json"], capabilities: [.import])
+            id: "jcard", name: "jCard (RFC 7095)", summary: "vCard as JSON; reads any jCard, writes vCard 4.0 fields as one JSON array of cards",
+            fileExtensions: ["jcard", "json"], mediaTypes: ["application/vcard+json"], capabilities: [.import, .export])
     }
 
     public func detect(_ probe: FormatProbe) -> Detection {
@@ -86,6 +90,10 @@ public struct JCardPlugin: Importer {
         }
     }
 
+    public func makeWriter(to sink: ByteSink, options: PluginOptions) throws -> any RecordWriter {
+        JCardRecordWriter(sink: sink)
+    }
+
     /// One jCard property (`[name, {params}, type, value…]`) as a vCard line.
     static func contentLine(_ prop: [Any]) -> String? {
         guard prop.count >= 4, let name = prop[0] as? String, !name.isEmpty else { return nil }
@@ -101,7 +109,6 @@ public struct JCardPlugin: Importer {
         if type != "text" && type != "unknown" && params["value"] == nil && !["uri", "date", "date-time", "date-and-or-time", "timestamp"].contains(type) {
             line += ";VALUE=" + type
         }
-        let escapeText = type == "text" || type == "unknown"
         func value(_ v: Any) -> String {
             if let parts = v as? [Any] {
                 // A structured value: components by ';', lists inside by ','.
@@ -110,7 +117,16 @@ public struct JCardPlugin: Importer {
                     return escape(scalar(part))
                 }.joined(separator: ";")
             }
-            return escapeText ? escape(scalar(v)) : scalar(v).replacingOccurrences(of: "\n", with: "\\n")
+            let s = scalar(v)
+            switch type {
+            case "text": return escape(s)
+            // RFC 7095 §5: an `unknown` value is the vCard text unprocessed;
+            // only a line break (which vCard text cannot hold) is escaped.
+            case "unknown": return breaksEscaped(s)
+            // A URI or date keeps its commas and semicolons (the vCard reader
+            // keeps a `data:` URI whole and unescapes other URIs).
+            default: return s.hasPrefix("data:") ? breaksEscaped(s) : escape(s, commas: false)
+            }
         }
         line += ":" + prop[3...].map(value).joined(separator: ",")
         return line
@@ -122,14 +138,26 @@ public struct JCardPlugin: Importer {
         return ""
     }
 
-    private static func escape(_ s: String) -> String {
+    private static func escape(_ s: String, commas: Bool = true) -> String {
         var out = ""
         for ch in s {
             switch ch {
             case "\\": out += "\\\\"
-            case "\n", "\r\n": out += "\\n"
-            case ",": out += "\\,"
-            case ";": out += "\\;"
+            case "\n", "\r\n", "\r": out += "\\n"
+            case "," where commas: out += "\\,"
+            case ";" where commas: out += "\\;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    private static func breaksEscaped(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return s }
+        var out = ""
+        for ch in s {
+            switch ch {
+            case "\n", "\r\n", "\r": out += "\\n"
             default: out.append(ch)
             }
         }
@@ -141,5 +169,29 @@ public struct JCardPlugin: Importer {
         let caret = s.replacingOccurrences(of: "^", with: "^^").replacingOccurrences(of: "\"", with: "^'")
             .replacingOccurrences(of: "\n", with: "^n")
         return needsQuotes ? "\"" + caret + "\"" : caret
+    }
+}
+
+/// Streams contacts to a sink as one jCard array; other record kinds are skipped.
+final class JCardRecordWriter: RecordWriter {
+    private let sink: ByteSink
+    private var writer = JCardWriter()
+
+    init(sink: ByteSink) { self.sink = sink }
+
+    func write(_ record: CanonicalRecord) throws {
+        guard case .contact(let c) = record else { return }
+        writer.append(c)
+        if writer.output.count >= 64 * 1024 {
+            try sink.write(writer.output)
+            writer.output.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func finish() throws {
+        writer.finish()
+        try sink.write(writer.output)
+        writer.output.removeAll()
+        try sink.flush()
     }
 }

@@ -26,7 +26,18 @@ struct VCardImportSession {
     var summary = ImportSummary()
 
     // Logical line being assembled.
-    private var pending: [UInt8] = []
+    /// The bytes logical lines are assembled in: the open card's buffer
+    /// (its builder's `bytes` is empty meanwhile, and gets this back when the
+    /// card ends), or a loose buffer while no card is open. The line being
+    /// assembled is `buf[pendingStart...]`; `buf[..<committed]` holds the
+    /// stored properties' lines.
+    ///
+    /// Assembling each line where the card keeps it spares copying it there
+    /// afterwards (about 1,000 instructions a card in the benchmark,
+    /// callgrind).
+    private var buf: [UInt8] = []
+    private var pendingStart = 0
+    private var committed = 0
     private var pendingLine = 0
     private var hasPending = false
     private var pendingQP = false
@@ -62,21 +73,25 @@ struct VCardImportSession {
     private var spareProperties: [VCardProperty] = []
     private var spareBytes: [UInt8] = []
     private var spareParams: [VCardParamRef] = []
-    /// Parameters of the property being parsed (offsets into `pending`).
+    /// Parameters of the property being parsed (offsets into the pending line).
     private var scratchParams: [VCardParamRef] = []
     private var cardIndex = 0
-    private var seenUIDs = Set<String>()
+    private var seenUIDs = UIDSet()
+    /// Handed to each card's builder and back (see `ExtensionCache`).
+    private var extensionCache = ExtensionCache()
     private var junkReported = false
 
     init(file: String, plugin: String, fallbackCharset: String?) {
         self.file = file
         self.plugin = plugin
         self.fallbackCharset = fallbackCharset
-        pending.reserveCapacity(4096)
         scratchParams.reserveCapacity(16)
     }
 
     // MARK: - Physical lines → logical lines
+
+    /// The last byte of the line being assembled.
+    private var pendingLast: UInt8? { buf.count > pendingStart ? buf[buf.count - 1] : nil }
 
     @inline(__always)
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
@@ -88,19 +103,19 @@ struct VCardImportSession {
             // starts a property of its own.
             qpBlank = false
             if Self.looksLikePropertyStart(l) {
-                pending.removeLast()
+                buf.removeLast()
                 pendingQP = false
             }
         }
-        if hasPending && pendingQP && pending.last == 0x3D && count > 0 && !Self.isEndLine(l) {
-            pending.removeLast()  // quoted-printable soft line break
+        if hasPending && pendingQP && pendingLast == 0x3D && count > 0 && !Self.isEndLine(l) {
+            buf.removeLast()  // quoted-printable soft line break
             append(l, from: 0)
             return
         }
         if count == 0 {
             // A blank line ends a quoted-printable soft break and (unless the
             // next line is folded: CR CR LF) a 2.1 base64 block.
-            if hasPending && pendingQP && pending.last == 0x3D { qpBlank = true }
+            if hasPending && pendingQP && pendingLast == 0x3D { qpBlank = true }
             if hasPending && pendingBase64 { base64Blank = true }
             return
         }
@@ -125,14 +140,14 @@ struct VCardImportSession {
             return
         }
         if first == 0x23 { return }  // '#' comment line
-        let hasColon = l.withMemoryRebound(to: UInt8.self) { memchr($0.baseAddress!, 0x3A, count) != nil }
-        if !hasColon {
+        let colonAt = memchr(l.baseAddress!, 0x3A, count).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - l.baseAddress! }
+        guard let colonAt else {
             if hasPending && !pendingStructural {
                 // A value continued on a line of its own (Android, Outlook):
                 // join it with a line break, dropping an escaping backslash.
                 warnLine(n, "line has no colon; joined to the previous property as a new line of its value", "vcard.no-colon")
-                if pending.last == 0x5C { pending.removeLast() }
-                if !pendingOverflow { pending.append(0x0A) }
+                if pendingLast == 0x5C { buf.removeLast() }
+                if !pendingOverflow { buf.append(0x0A) }
                 append(l, from: 0)
             } else if !stack.isEmpty {
                 warnLine(n, "line has no colon and is not a property; skipped", "vcard.no-colon")
@@ -145,7 +160,7 @@ struct VCardImportSession {
             return
         }
         flush()
-        start(l, n)
+        start(l, n, colon: colonAt)
     }
 
     private static func isEndLine(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -176,19 +191,23 @@ struct VCardImportSession {
     @inline(__always)
     private mutating func append(_ l: UnsafeBufferPointer<UInt8>, from: Int) {
         guard !pendingOverflow else { return }
-        if pending.count + l.count - from > Self.maxLineBytes {
+        if buf.count - pendingStart + l.count - from > Self.maxLineBytes {
             pendingOverflow = true
             return
         }
         if from == 0 {
-            pending.append(contentsOf: l)
+            buf.append(contentsOf: l)
         } else if from < l.count {
-            pending.append(contentsOf: UnsafeBufferPointer(rebasing: l[from...]))
+            buf.append(contentsOf: UnsafeBufferPointer(rebasing: l[from...]))
         }
     }
 
-    private mutating func start(_ l: UnsafeBufferPointer<UInt8>, _ n: Int) {
-        pending.removeAll(keepingCapacity: pending.capacity <= 1 << 20)
+    /// Starts a logical line; `colon` is the index of its first ':' when
+    /// the caller found it already (else it is searched).
+    private mutating func start(_ l: UnsafeBufferPointer<UInt8>, _ n: Int, colon known: Int? = nil) {
+        // A line that was not stored (BEGIN, END, a bad line) is dropped.
+        if buf.count > committed { buf.removeSubrange(committed...) }
+        pendingStart = buf.count
         pendingOverflow = false
         append(l, from: 0)
         pendingLine = n
@@ -197,19 +216,30 @@ struct VCardImportSession {
         // transfer encoding, which changes how the following lines join.
         pendingQP = false
         pendingBase64 = false
-        var colon = 0
-        var semicolon = -1
-        while colon < l.count && l[colon] != 0x3A {
-            if l[colon] == 0x3B && semicolon < 0 { semicolon = colon }
-            colon += 1
-        }
-        pendingStructural = Self.startsWithCI(l, "BEGIN:") || Self.startsWithCI(l, "END:")
+        // memchr for ':' (unless known) and ';' before it, rather than a loop
+        // over the bytes with bounds checks.
+        let base = l.baseAddress!
+        let colon = known ?? memchr(base, 0x3A, l.count).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? l.count
+        let semicolon = memchr(base, 0x3B, colon).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? -1
+        let first = l[0] | 0x20
+        pendingStructural = (first == 0x62 && Self.startsWithCI(l, "BEGIN:")) || (first == 0x65 && Self.startsWithCI(l, "END:"))
         if semicolon >= 0 {
             let params = UnsafeBufferPointer(rebasing: l[semicolon..<colon])
-            if Self.containsCI(params, "QUOTED-PRINTABLE") {
+            // One pass for the bytes the encodings need ('q' for
+            // QUOTED-PRINTABLE, '6' for BASE64, "g=" for ENCODING=B), so that
+            // ordinary parameters (TYPE=HOME) skip the substring searches:
+            // those cost about 2,500 instructions a card in the benchmark.
+            var hasQ = false, has6 = false, hasGEq = false
+            var prev: UInt8 = 0
+            for b in params {
+                let c = b | 0x20
+                if c == 0x71 { hasQ = true } else if b == 0x36 { has6 = true } else if b == 0x3D && prev == 0x67 { hasGEq = true }
+                prev = c
+            }
+            if hasQ && Self.containsCI(params, "QUOTED-PRINTABLE") {
                 pendingQP = true
-            } else if Self.containsCI(params, "BASE64") || Self.containsCI(params, "ENCODING=B;")
-                || Self.endsWithCI(params, "ENCODING=B")
+            } else if (has6 && Self.containsCI(params, "BASE64"))
+                || (hasGEq && (Self.containsCI(params, "ENCODING=B;") || Self.endsWithCI(params, "ENCODING=B")))
             {
                 pendingBase64 = true
             }
@@ -252,9 +282,14 @@ struct VCardImportSession {
             pendingOverflow = false
             return
         }
-        scratchParams.removeAll(keepingCapacity: true)
+        // Only when there are any: `removeAll(keepingCapacity:)` goes through
+        // the generic `replaceSubrange`, about 70 instructions a call.
+        if !scratchParams.isEmpty { scratchParams.removeAll(keepingCapacity: true) }
         let line = pendingLine
-        let parsed = pending.withUnsafeBufferPointer { ContentLineParser.parse($0, lineNumber: line, params: &scratchParams) }
+        let from = pendingStart
+        let parsed = buf.withUnsafeBufferPointer {
+            ContentLineParser.parse(UnsafeBufferPointer(rebasing: $0[from...]), lineNumber: line, params: &scratchParams)
+        }
         guard let p = parsed else {
             warnLine(pendingLine, "line is not a property (no name or no colon); skipped", "vcard.syntax")
             return
@@ -279,16 +314,17 @@ struct VCardImportSession {
         }
     }
 
-    /// True when the value of `p` (in `pending`) is `word`, ignoring case
+    /// True when the value of `p` (in the pending line) is `word`, ignoring case
     /// and surrounding blanks.
     private func valueIs(_ p: VCardProperty, _ word: StaticString) -> Bool {
         var a = p.valueStart, b = p.valueEnd
-        while a < b && Self.isSpace(pending[a]) { a += 1 }
-        while b > a && Self.isSpace(pending[b - 1]) { b -= 1 }
+        let o = pendingStart
+        while a < b && Self.isSpace(buf[o + a]) { a += 1 }
+        while b > a && Self.isSpace(buf[o + b - 1]) { b -= 1 }
         let n = word.utf8CodeUnitCount
         guard b - a == n else { return false }
         let w = word.utf8Start
-        for k in 0..<n where (pending[a + k] | 0x20) != (w[k] | 0x20) { return false }
+        for k in 0..<n where (buf[o + a + k] | 0x20) != (w[k] | 0x20) { return false }
         return true
     }
 
@@ -297,7 +333,8 @@ struct VCardImportSession {
         if p.kind == .begin && valueIs(p, "VCARD") {
             // A BEGIN inside an open card is a nested card (2.1 AGENT) when the
             // card said AGENT or is 2.1; otherwise the open card lacks its END.
-            if let top = stack.last, !(top.awaitingAgent || top.isV21) || stack.count >= Self.maxDepth {
+            // (By index: `stack.last` copied the open card.)
+            if !stack.isEmpty && (!(stack[stack.count - 1].awaitingAgent || stack[stack.count - 1].isV21) || stack.count >= Self.maxDepth) {
                 endCard(missingEnd: true)
             }
             beginCard(line: p.line, implicit: false)
@@ -317,26 +354,15 @@ struct VCardImportSession {
             beginCard(line: p.line, implicit: true)
         }
         let top = stack.count - 1
-        if p.kind == .version { stack[top].isV21 = valueIs(p, "2.1") }
-        stack[top].awaitingAgent = p.kind == .agent && pending[p.valueStart..<p.valueEnd].allSatisfy(Self.isSpace)
-        stack[top].bytes += p.valueCount + 64
-        // The logical line joins the card's buffer; offsets move with it.
-        let shift = stack[top].builder.bytes.count
-        p.shift(bytes: shift, params: stack[top].builder.paramRefs.count)
-        stack[top].builder.bytes.append(contentsOf: pending)
-        if !scratchParams.isEmpty {
-            for var r in scratchParams {
-                r.rawStart += shift
-                r.rawEnd += shift
-                r.nameStart += shift
-                r.nameEnd += shift
-                r.valueStart += shift
-                r.valueEnd += shift
-                stack[top].builder.paramRefs.append(r)
-            }
+        let isV21: Bool? = p.kind == .version ? valueIs(p, "2.1") : nil
+        var awaitingAgent = false
+        if p.kind == .agent {
+            awaitingAgent = true
+            for k in p.valueStart..<p.valueEnd where !Self.isSpace(buf[pendingStart + k]) { awaitingAgent = false }
         }
-        stack[top].builder.properties.append(p)
-        if stack[top].bytes > Self.maxCardBytes {
+        let tooLarge = Self.store(p, at: pendingStart, scratchParams, isV21: isV21, awaitingAgent: awaitingAgent, in: &stack[top])
+        committed = buf.count
+        if tooLarge {
             stack[top].builder.diagnostics.append(Diagnostic(
                 severity: .warning, file: file, locator: Locator(line: p.line),
                 message: "card larger than \(Self.maxCardBytes / 1024 / 1024) MB ended here", code: "vcard.too-large"))
@@ -344,36 +370,101 @@ struct VCardImportSession {
         }
     }
 
+    /// True when a contact without identity still holds something worth
+    /// keeping. A function rather than an `||` chain in `endCard`: the
+    /// chain's autoclosures captured the contact, which then could not be
+    /// moved into its event and was copied (retaining every field).
+    private static func hasOtherData(_ contact: Contact) -> Bool {
+        if !contact.members.isEmpty || !contact.notes.isEmpty || !contact.anniversaries.isEmpty || !contact.related.isEmpty {
+            return true
+        }
+        if contact.birthday != nil || contact.photo != nil || contact.gender != nil || !contact.categories.isEmpty { return true }
+        return contact.extensions.keys.contains { !metadataKeys.contains($0.uppercased()) }
+    }
+
+    /// Adds a parsed property and its logical line to `card`. One `inout`
+    /// access to the top of the stack: each `stack[top].…` in the caller was
+    /// an access of its own (a uniqueness check and bounds check each, about
+    /// 700 instructions a card in the benchmark, callgrind).
+    /// Returns true when the card has grown beyond `maxCardBytes`.
+    private static func store(
+        _ parsed: VCardProperty, at shift: Int, _ params: [VCardParamRef], isV21: Bool?, awaitingAgent: Bool, in card: inout OpenCard
+    ) -> Bool {
+        var p = parsed
+        if let isV21 { card.isV21 = isV21 }
+        card.awaitingAgent = awaitingAgent
+        card.bytes += p.valueCount + 64
+        // The line is already in the card's buffer at `shift`; offsets were relative to it.
+        p.shift(bytes: shift, params: card.builder.paramRefs.count)
+        for var r in params {
+            r.rawStart += shift
+            r.rawEnd += shift
+            r.nameStart += shift
+            r.nameEnd += shift
+            r.valueStart += shift
+            r.valueEnd += shift
+            card.builder.paramRefs.append(r)
+        }
+        card.builder.properties.append(p)
+        return card.bytes > maxCardBytes
+    }
+
     private mutating func beginCard(line: Int, implicit: Bool) {
         cardIndex += 1
-        var card = OpenCard(builder: CardBuilder(file: file, fallbackCharset: fallbackCharset), line: line, index: cardIndex)
+        // Built in an Optional and moved onto the stack with `take()`:
+        // appending a local copied the card (its builder's arrays and
+        // strings retained) and destroyed the local (about 600 instructions
+        // a card, callgrind).
+        var slot: OpenCard? = OpenCard(builder: CardBuilder(file: file, fallbackCharset: fallbackCharset), line: line, index: cardIndex)
+        swap(&slot!.builder.extensionCache, &extensionCache)
         if spareProperties.capacity > 0 {
-            swap(&card.builder.properties, &spareProperties)
-            swap(&card.builder.bytes, &spareBytes)
-            swap(&card.builder.paramRefs, &spareParams)
+            swap(&slot!.builder.properties, &spareProperties)
+            swap(&slot!.builder.paramRefs, &spareParams)
         } else {
-            card.builder.properties.reserveCapacity(16)
-            card.builder.bytes.reserveCapacity(1024)
-            card.builder.paramRefs.reserveCapacity(16)
+            slot!.builder.properties.reserveCapacity(16)
+            slot!.builder.paramRefs.reserveCapacity(16)
         }
-        card.implicit = implicit
-        if let parent = stack.last, parent.awaitingAgent {
-            card.isAgent = true
+        // The card's bytes are `buf` while it is open.
+        if implicit {
+            // The pending line (its first property) stays where it is.
+            committed = pendingStart
+        } else if stack.isEmpty {
+            buf.removeAll(keepingCapacity: true)  // only the BEGIN line, not kept
+            committed = 0
+        } else {
+            // A nested card: the open card keeps its bytes in its builder
+            // until the nested one ends; the nested card takes a spare buffer.
+            if buf.count > committed { buf.removeSubrange(committed...) }
+            swap(&stack[stack.count - 1].builder.bytes, &buf)
+            swap(&buf, &spareBytes)
+            buf.removeAll(keepingCapacity: true)
+            committed = 0
+        }
+        slot!.implicit = implicit
+        if !stack.isEmpty && stack[stack.count - 1].awaitingAgent {
+            slot!.isAgent = true
             stack[stack.count - 1].awaitingAgent = false
         }
         if implicit {
-            card.builder.diagnostics.append(Diagnostic(
+            slot!.builder.diagnostics.append(Diagnostic(
                 severity: .warning, file: file, locator: Locator(line: line, record: cardIndex),
                 message: "properties without BEGIN:VCARD read as a card", code: "vcard.missing-begin"))
         }
-        stack.append(card)
+        stack.append(slot.take()!)
     }
 
     private mutating func endCard(missingEnd: Bool) {
         var card = stack.removeLast()
+        swap(&card.builder.bytes, &buf)  // the card's bytes, back for building
         summary.recordsRead += 1
         let locator = Locator(line: card.line, record: card.index)
-        var contact = card.builder.build()
+        // In an Optional so that `take()` moves it into its event at the end:
+        // `.contact(contact)` from a local variable copied the contact
+        // (retaining every field) and then destroyed the local, about 1,300
+        // instructions a card (callgrind).
+        var slot: Contact? = CardBuilder.emptyContact
+        card.builder.build(into: &slot!)
+        swap(&card.builder.extensionCache, &extensionCache)
         if card.builder.properties.capacity <= 4096 && card.builder.bytes.capacity <= 1 << 20 {
             card.builder.properties.removeAll(keepingCapacity: true)
             card.builder.bytes.removeAll(keepingCapacity: true)
@@ -381,6 +472,14 @@ struct VCardImportSession {
             swap(&card.builder.properties, &spareProperties)
             swap(&card.builder.bytes, &spareBytes)
             swap(&card.builder.paramRefs, &spareParams)
+        }
+        if stack.isEmpty {
+            swap(&buf, &spareBytes)  // a loose buffer until the next card
+            buf.removeAll(keepingCapacity: true)
+            committed = 0
+        } else {
+            swap(&buf, &stack[stack.count - 1].builder.bytes)  // the enclosing card's bytes again
+            committed = buf.count
         }
         for var d in card.builder.diagnostics {
             if d.locator.record == nil { d.locator.record = card.index }
@@ -393,11 +492,8 @@ struct VCardImportSession {
         }
         // `hasData` only matters without identity: skip its per-key
         // upper-casing and set lookups (about 700 instructions a card) otherwise.
-        let hasIdentity = contact.hasIdentity
-        let hasData = !hasIdentity && (!contact.members.isEmpty || !contact.notes.isEmpty || contact.birthday != nil
-            || !contact.anniversaries.isEmpty || contact.photo != nil || !contact.related.isEmpty
-            || !contact.categories.isEmpty || contact.gender != nil
-            || contact.extensions.keys.contains { !Self.metadataKeys.contains($0.uppercased()) })
+        let hasIdentity = slot!.hasIdentity
+        let hasData = !hasIdentity && Self.hasOtherData(slot!)
         if !hasIdentity && hasData {
             out.append(.diagnostic(Diagnostic(
                 severity: .warning, file: file, locator: locator,
@@ -414,14 +510,16 @@ struct VCardImportSession {
         }
         let uid = card.builder.uid
         var idKey = uid
-        if let u = uid {
-            if seenUIDs.contains(u) { idKey = nil } else { seenUIDs.insert(u) }
-        }
-        contact.id = StableID.record(plugin: plugin, file: file, locator: locator, recordId: idKey)
-        contact.sources = [Provenance(plugin: plugin, file: file, locator: locator, recordId: uid)]
+        // One hash of the UID, not two (`contains` then `insert`).
+        if let u = uid, !seenUIDs.insert(u) { idKey = nil }
+        slot!.id = StableID.record(plugin: plugin, file: file, locator: locator, recordId: idKey)
+        slot!.sources = [Provenance(plugin: plugin, file: file, locator: locator, recordId: uid)]
         if card.isAgent, !stack.isEmpty {
-            stack[stack.count - 1].builder.agents.append(contact.name.displayName ?? contact.id)
+            // Not `??`: its autoclosure would capture the contact (see `hasOtherData`).
+            let agent: String
+            if let d = slot!.name.displayName { agent = d } else { agent = slot!.id }
+            stack[stack.count - 1].builder.agents.append(agent)
         }
-        out.append(.contact(contact))
+        out.append(.contact(slot.take()!))
     }
 }

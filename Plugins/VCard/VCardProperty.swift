@@ -103,26 +103,68 @@ enum PropertyKind {
         return t
     }()
 
-    /// Name lookup table: one bucket per name length, each entry the
-    /// upper-case name bytes and the kind. The lookup compares bytes (first
-    /// byte, then the rest) instead of building an upper-case `String` and
-    /// hashing it into a dictionary: that cost about 3,200 instructions a
-    /// card (9–10 properties) in the benchmark, this costs a few hundred.
-    static let buckets: [[([UInt8], PropertyKind)]] = {
-        var b = [[([UInt8], PropertyKind)]](repeating: [], count: 33)
-        for (name, kind) in names where name.utf8.count < 33 { b[name.utf8.count].append((Array(name.utf8), kind)) }
-        return b
+    /// Name lookup table: a slot for each (length, first letter, last letter)
+    /// holding the first known name with that shape, chained to the others;
+    /// a lookup compares the bytes of the one or two candidates.
+    ///
+    /// The first version built an upper-case `String` and hashed it into a
+    /// dictionary (about 3,200 instructions a card); the second compared
+    /// bytes against `[[([UInt8], PropertyKind)]]` buckets, whose arrays were
+    /// retained and released on every step (about 1,300 instructions a card,
+    /// callgrind). The table lives in memory allocated once and never freed
+    /// (it is a constant of the program), so a lookup retains nothing and
+    /// checks no bounds.
+    struct Table: @unchecked Sendable {
+        /// Slot → index of the first entry plus one (0: none).
+        let slots: UnsafeMutablePointer<UInt8>
+        /// Per entry: the next entry with the same slot plus one (0: none),
+        /// its length, its kind, and its upper-case name (32 bytes).
+        let next: UnsafeMutablePointer<UInt8>
+        let lengths: UnsafeMutablePointer<UInt8>
+        let kinds: UnsafeMutablePointer<PropertyKind>
+        let names: UnsafeMutablePointer<UInt8>
+    }
+
+    @inline(__always)
+    static func slot(_ n: Int, _ first: UInt8, _ last: UInt8) -> Int {
+        n &* 1024 &+ Int(first & 31) &* 32 &+ Int(last & 31)
+    }
+
+    static let table: Table = {
+        let known = names.filter { $0.0.utf8.count < 33 }
+        precondition(known.count < 255)
+        let t = Table(
+            slots: .allocate(capacity: 33 * 1024), next: .allocate(capacity: known.count),
+            lengths: .allocate(capacity: known.count), kinds: .allocate(capacity: known.count),
+            names: .allocate(capacity: known.count * 32))
+        t.slots.initialize(repeating: 0, count: 33 * 1024)
+        for (i, (name, kind)) in known.enumerated() {
+            let b = Array(name.utf8)
+            let s = slot(b.count, b[0], b[b.count - 1])
+            (t.names + i * 32).initialize(from: b, count: b.count)
+            t.lengths[i] = UInt8(b.count)
+            (t.kinds + i).initialize(to: kind)
+            t.next[i] = t.slots[s]
+            t.slots[s] = UInt8(i + 1)
+        }
+        return t
     }()
 
     /// The kind of the name in `line[start..<end]` (compared case-insensitively).
     static func find(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> PropertyKind {
         let n = end - start
-        guard n > 0 && n < 33 else { return .other }
-        let first = upper(line[start])
-        for (bytes, kind) in buckets[n] where bytes[0] == first {
-            var k = 1
-            while k < n && upper(line[start + k]) == bytes[k] { k += 1 }
-            if k == n { return kind }
+        guard n > 0 && n < 33, let p = line.baseAddress.map({ $0 + start }) else { return .other }
+        let t = table
+        var e = Int(t.slots[slot(n, upper(p[0]), upper(p[n - 1]))])
+        while e != 0 {
+            let i = e - 1
+            if Int(t.lengths[i]) == n {
+                let name = t.names + i * 32
+                var k = 0
+                while k < n && upper(p[k]) == name[k] { k += 1 }
+                if k == n { return t.kinds[i] }
+            }
+            e = Int(t.next[i])
         }
         return .other
     }

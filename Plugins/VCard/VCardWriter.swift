@@ -111,8 +111,12 @@ public struct VCardWriter {
         !s.isEmpty && s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
     }
 
-    static func properties(of c: Contact, version: Version) -> [OutProperty] {
+    /// The properties written for `c`. `extendedDates` writes dates in the
+    /// extended ISO form (1984-03-14, --03-14), as jCard wants, instead of
+    /// vCard 4.0's basic form.
+    static func properties(of c: Contact, version: Version, extendedDates: Bool = false) -> [OutProperty] {
         let v4 = version == .v40
+        let basicDates = v4 && !extendedDates
         var out: [OutProperty] = []
         var groups = 0
         func nextGroup() -> String {
@@ -240,9 +244,9 @@ public struct VCardWriter {
                 for l in r.labels where !l.isEmpty { out.append(OutProperty(group: group, name: "X-ABLabel", value: .text(l))) }
             }
         }
-        if let b = c.birthday { _ = add("BDAY", .date(dateText(b, v4: v4))) }
+        if let b = c.birthday { _ = add("BDAY", .date(dateText(b, basic: basicDates))) }
         for (i, d) in c.anniversaries.enumerated() {
-            _ = add(i == 0 ? (v4 ? "ANNIVERSARY" : "X-ANNIVERSARY") : "X-ABDATE", .date(dateText(d, v4: v4)))
+            _ = add(i == 0 ? (v4 ? "ANNIVERSARY" : "X-ANNIVERSARY") : "X-ABDATE", .date(dateText(d, basic: basicDates)))
         }
         if let g = nonEmpty(c.gender) { _ = add(v4 ? "GENDER" : "X-GENDER", .text(g)) }
         if let photo = nonEmpty(c.photo) {
@@ -284,9 +288,9 @@ public struct VCardWriter {
         "irc": "irc", "sip": "sip", "gtalk": "gtalk", "qq": "qq", "gadugadu": "gg",
     ]
 
-    private static func dateText(_ d: PartialDate, v4: Bool) -> String {
+    private static func dateText(_ d: PartialDate, basic: Bool) -> String {
         let iso = d.isoString
-        guard v4 else { return iso }
+        guard basic else { return iso }
         // vCard 4.0 uses the basic format: 19840314, --0314, but YYYY-MM keeps its hyphen.
         if d.year != nil && d.month != nil && d.day != nil { return iso.replacingHyphens() }
         if d.year == nil && d.month != nil && d.day != nil { return "--" + String(iso.dropFirst(2)).replacingHyphens() }

@@ -63,6 +63,35 @@ struct CLITests {
         #expect(jsonl["origin"] as? String == "built-in")
     }
 
+    @Test func convertWritesJCardThatReadsBack() throws {
+        let dir = try Self.tempDir()
+        let input = dir + "/in.vcf"
+        try """
+            BEGIN:VCARD\r
+            VERSION:3.0\r
+            FN:Aiko Tanaka\r
+            N:Tanaka;Aiko;;;\r
+            EMAIL;TYPE=INTERNET,WORK:aiko.tanaka@example.jp\r
+            END:VCARD\r
+
+            """.write(toFile: input, atomically: true, encoding: .utf8)
+        let r = try Self.run(["convert", input, "--to", "jcard", "-o", dir + "/out.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try Data(contentsOf: URL(fileURLWithPath: dir + "/out.json"))
+        let cards = try #require(try JSONSerialization.jsonObject(with: json) as? [[Any]])
+        #expect(cards.count == 1)
+        #expect(cards.first?.first as? String == "vcard")
+        let back = try Self.run(["convert", dir + "/out.json", "--to", "jsonl"])
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(back.stdout.contains("\"formatted\":\"Aiko Tanaka\""))
+        #expect(back.stdout.contains("{\"address\":\"aiko.tanaka@example.jp\",\"labels\":[\"work\"]"))
+        let formats = try Self.run(["formats", "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(formats.stdout.utf8)) as? [[String: Any]])
+        let jcard = try #require(list.first { $0["id"] as? String == "jcard" })
+        #expect(jcard["import"] as? Bool == true)
+        #expect(jcard["export"] as? Bool == true)
+    }
+
     @Test func convertIsByteStableAndSummarises() throws {
         let dir = try Self.tempDir()
         let input = dir + "/in.jsonl"

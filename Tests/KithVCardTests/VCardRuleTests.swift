@@ -213,6 +213,137 @@ struct VCardRuleTests {
         #expect(nul.thrown == nil)
     }
 
+    @Test(
+        "lines split across the reader's 256 KB chunks: CRLF torn between chunks, folds, long lines",
+        arguments: ["\r\n", "\n", "\r"], [-1, 0, 1])
+    func chunkBoundaries(_ end: String, _ shift: Int) throws {
+        // A comment line fills the first chunk so that its line end falls
+        // just before, on or after the boundary (a CRLF torn in two at 0).
+        var text = "#" + String(repeating: "x", count: 256 * 1024 - 1 + shift) + end
+        for i in 0..<3000 {
+            let pad = String(repeating: "é", count: i % 61)
+            text += "BEGIN:VCARD" + end + "VERSION:3.0" + end + "FN:Person \(i)" + end
+            text += "NOTE:first half \(pad)" + end + " second half" + end
+            text += "EMAIL;TYPE=INTERNET:p\(i)@example.org" + end + "END:VCARD" + end
+        }
+        let o = read(Array(text.utf8))
+        #expect(o.thrown == nil)
+        #expect(o.diagnostics.isEmpty, "\(o.diagnostics.prefix(3))")
+        #expect(o.contacts.count == 3000)
+        for (i, c) in o.contacts.enumerated() where i % 97 == 0 || i == 2999 {
+            #expect(c.name.formatted == "Person \(i)")
+            #expect(c.notes == ["first half " + String(repeating: "é", count: i % 61) + "second half"])
+            #expect(c.emails.first?.address == "p\(i)@example.org")
+        }
+        // Line numbers stay exact across the chunk boundary: BDAY is line 3.
+        let bad = "#" + String(repeating: "x", count: 256 * 1024 - 1 + shift) + end + "BEGIN:VCARD" + end + "BDAY:soon" + end
+            + "FN:A" + end + "END:VCARD" + end
+        #expect(read(Array(bad.utf8)).diagnostics.first?.locator.line == 3)
+    }
+
+    @Test("components, trimming and escapes read the same on the plain and the escaped path", arguments: ["", "\\,"])
+    func componentPaths(_ escape: String) throws {
+        // With `escape` empty the values are plain ASCII (the fast path);
+        // with "\," every value holds an escape (the general path).
+        let e = escape.isEmpty ? "" : ","
+        let c = try #require(card("""
+            FN:Ada\(escape) Park
+            N:Park\(escape);Ada
+            ADR;TYPE=home:;;1 Pier\(escape);Oslo;;0150;Norway;Extra\(escape);;More
+            ADR;TYPE=work:PO 7\(escape);;Dock 9
+            EMAIL:  ada\(escape)@example.org\t
+            KIND:  org
+            URL:https://example.org/a\(escape)b
+            """))
+        #expect(c.name == PersonName(formatted: "Ada\(e) Park", given: "Ada", family: "Park\(e)"))
+        #expect(c.addresses.count == 2)
+        #expect(c.addresses[0].street == "1 Pier\(e)")
+        #expect(c.addresses[0].postalCode == "0150")
+        #expect(c.addresses[0].country == "Norway;Extra\(e);More")
+        #expect(c.addresses[1].poBox == "PO 7\(e)")
+        #expect(c.addresses[1].street == "Dock 9")
+        #expect(c.addresses[1].country == nil)
+        #expect(c.emails.first?.address == "ada\(e)@example.org")
+        #expect(c.type == .organization)
+        #expect(c.urls.first?.value == "https://example.org/a\(e)b")
+        let u = try #require(card("N:Ünal;Zoë\nADR:;;Straße 1;Köln"))
+        #expect(u.name.family == "Ünal" && u.name.given == "Zoë")
+        #expect(u.addresses.first?.street == "Straße 1" && u.addresses.first?.locality == "Köln")
+    }
+
+    @Test("values stay with their card across nested cards, skipped lines, a missing END and properties outside cards")
+    func cardBuffers() throws {
+        let o = read("""
+            BEGIN:VCARD
+            VERSION:2.1
+            FN:Parent One
+            AGENT:
+            BEGIN:VCARD
+            VERSION:2.1
+            FN:Agent Smith
+            :no name here
+            TEL:+1 555 0100
+            END:VCARD
+            EMAIL:parent@example.org
+            NOTE:after the agent
+            END:VCARD
+            END:VCARD
+            BEGIN:VCARD
+            VERSION:3.0
+            FN:No End
+            EMAIL:noend@example.org
+            BEGIN:VCARD
+            VERSION:3.0
+            FN:Next Card
+            NOTE;ENCODING=QUOTED-PRINTABLE:soft=
+            break
+            END:VCARD
+            FN:Outside
+            EMAIL:outside@example.org
+            """)
+        #expect(o.contacts.map(\.name.formatted) == ["Agent Smith", "Parent One", "No End", "Next Card", "Outside"])
+        let byName = Dictionary(o.contacts.map { ($0.name.formatted ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let agent = try #require(byName["Agent Smith"])
+        #expect(agent.phones.map(\.raw) == ["+1 555 0100"])
+        #expect(agent.emails.isEmpty)
+        let parent = try #require(byName["Parent One"])
+        #expect(parent.emails.map(\.address) == ["parent@example.org"])
+        #expect(parent.notes == ["after the agent"])
+        #expect(parent.related.map(\.value) == ["Agent Smith"])
+        #expect(parent.phones.isEmpty)
+        #expect(byName["No End"]?.emails.map(\.address) == ["noend@example.org"])
+        #expect(byName["Next Card"]?.notes == ["softbreak"])
+        #expect(byName["Outside"]?.emails.map(\.address) == ["outside@example.org"])
+        #expect(o.diagnostics.contains { $0.code == "vcard.missing-end" && $0.locator.line == 15 })
+        #expect(o.diagnostics.contains { $0.code == "vcard.missing-begin" && $0.locator.line == 25 })
+        #expect(o.diagnostics.contains { $0.code == "vcard.syntax" && $0.locator.line == 8 })
+        #expect(o.diagnostics.contains { $0.code == "vcard.stray-end" && $0.locator.line == 14 })
+    }
+
+    @Test("cards sharing an extension value each keep exactly their own extensions")
+    func sharedExtensions() {
+        var text = ""
+        let cards: [[String]] = [
+            ["X-IMPORT-SOURCE:phone_vcard"], ["X-IMPORT-SOURCE:phone_vcard", "X-ABUID:7F3A"], ["X-IMPORT-SOURCE:phone_vcard"],
+            ["X-IMPORT-SOURCE:google_csv"], ["X-IMPORT-SOURCE:phone_vcard", "X-IMPORT-SOURCE:google_csv"], ["X-ABUID:7F3A"],
+            ["X-Import-Source:phone_vcard"], ["X-IMPORT-SOURCE:phone_vcard\\, x"], ["X-IMPORT-SOURCE:phone:vcard"],
+            ["X-IMPORT-SOURCE:phone"], ["X-IMPORT-SOURCE:phone_vcard"],
+        ] + (0..<10).map { ["X-IMPORT-SOURCE:source\($0)"] } + [["X-IMPORT-SOURCE:phone_vcard"]]
+        for (i, lines) in cards.enumerated() {
+            text += "BEGIN:VCARD\nVERSION:3.0\nFN:Card \(i)\n" + lines.joined(separator: "\n") + "\nEND:VCARD\n"
+        }
+        let contacts = read(text).contacts
+        #expect(contacts.count == cards.count)
+        for (c, lines) in zip(contacts, cards) {
+            var expected: [String: [String]] = [:]
+            for l in lines {
+                let colon = l.firstIndex(of: ":")!
+                expected[String(l[..<colon]), default: []].append(String(l[l.index(after: colon)...]))
+            }
+            #expect(c.extensions == expected, "\(c.name.formatted ?? "")")
+        }
+    }
+
     @Test("detection")
     func detection() throws {
         let p = VCardPlugin()
