@@ -1,4 +1,4 @@
-public import KithModel
+internal import KithModel
 
 /// Turns the buffered properties of one card into a `Contact`, collecting
 /// warnings. One builder per card.

@@ -25,7 +25,7 @@ extension ContactStore {
             if let n = EmailNormalizer.normalize(e.address) { keys.insert("e:" + n.canonical) }
         }
         for p in c.phones {
-            let digits = (p.e164 ?? p.raw).unicodeScalars.filter { $0.properties.numericType != nil }.map(String.init).joined()
+            let digits = Self.digits(p.e164 ?? p.raw)
             if digits.count >= 7 { keys.insert("p:" + String(digits.suffix(9))) }
         }
         // NameParser gives folded parts, "Last, First" order resolved.
@@ -42,6 +42,15 @@ extension ContactStore {
             if f.count > 3 { keys.insert("u:" + f) }
         }
         return keys
+    }
+
+    /// The digits of a phone number as written (ASCII digits directly; other
+    /// scripts' digits, rare, through their Unicode properties).
+    public static func digits(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)
+        }
+        return s.unicodeScalars.filter { $0.properties.numericType != nil }.map(String.init).joined()
     }
 
     /// Matches the `changed` contact records against the store and records
@@ -69,6 +78,7 @@ extension ContactStore {
         }
         var entries = pieces.flatMap { $0 }
         entries.sort { ($0.key, $0.rowID) < ($1.key, $1.rowID) }
+        lap("compute and sort keys")
         var changedKeys: [String] = []  // distinct, sorted
         for e in entries {
             try insertKey.execute(arguments: [e.key, e.rowID])

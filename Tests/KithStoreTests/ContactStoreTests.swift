@@ -102,6 +102,18 @@ struct ContactStoreTests {
         #expect(all.count == 2, "Lena Vogt with Anna's address is Anna: \(all)")
     }
 
+    @Test func aRecordKnownByItsPhoneInAnotherFormatJoinsThePerson() throws {
+        let store = try ContactStore(path: tempStorePath())
+        try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h1")
+        // Only the phone (written another way) and the name link her.
+        let call = person("p:4", "Anna-Lena Vogt", phone: "+49 (30) 123-4567", file: "calls.csv", line: 2)
+        let r = try importFile(store, "calls.csv", [call], hash: "c1")
+        #expect(r.contactsMatched == 1)
+        #expect(try people(store).count == 2, "the caller is Anna")
+        #expect(ContactStore.digits("+49 (30) 123-4567") == "49301234567")
+        #expect(ContactStore.digits("\u{661}\u{662}-\u{663}") == "\u{661}\u{662}\u{663}")
+    }
+
     @Test func rulesSurviveReimportAndSplitIsRemembered() throws {
         let store = try ContactStore(path: tempStorePath())
         try importFile(store, "a.vcf", [Self.anna, Self.bob], hash: "h1")
