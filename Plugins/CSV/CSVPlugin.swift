@@ -85,6 +85,12 @@ public struct CSVPlugin: Importer, Exporter {
 struct CSVImport {
     let source: ImportSource
     let options: PluginOptions
+    /// Rows per batch handed to a worker when reading with `threads=N`.
+    var batchRows = 1024
+
+    /// Worker threads assembling rows (`threads=N`, default 1: all on the
+    /// calling thread).
+    var threads: Int { max(1, options["threads"].flatMap { Int($0) } ?? 1) }
 
     func diagnostic(_ severity: Diagnostic.Severity, line: Int, record: Int? = nil, _ message: String, code: String) -> ImportEvent {
         .diagnostic(Diagnostic(severity: severity, file: source.name, locator: Locator(line: line, record: record), message: message, code: code))
@@ -170,6 +176,11 @@ struct CSVImport {
         var index = 0
         var warnings: [RowAssembler.Warning] = []
         let headerBytes = header.map { Array($0.utf8) }
+        if let plan, threads > 1 {
+            try runParallel(
+                tokenizer: tokenizer, plan: plan, headerBytes: headerBytes, delimiter: sniff.delimiter, summary: &summary, emit)
+            return summary
+        }
         loop: while true {
             switch tokenizer.next() {
             case .end:
@@ -178,11 +189,7 @@ struct CSVImport {
                 index += 1
                 summary.recordsRead += 1
                 summary.recordsRejected += 1
-                try emit(
-                    diagnostic(
-                        .error, line: line, record: index,
-                        "row rejected: a quoted cell that starts on this line is never closed (or the row exceeds 8 MiB); reading resumes on the next line",
-                        code: "csv.quote"))
+                try emit(unterminatedDiagnostic(line: line, index: index))
             case .record:
                 let line = tokenizer.recordLine
                 if plan == nil {
@@ -202,28 +209,48 @@ struct CSVImport {
                     if r.isBlank || Self.isHeaderRepeat(r, headerBytes) { return }
                     index += 1
                     summary.recordsRead += 1
-                    var contact: Contact
-                    if r.count == 1 && plan.columns.count > 1, let alt = Self.otherDelimiter(in: r[0], than: sniff.delimiter) {
-                        // A row split by another delimiter than the rest (Thunderbird's mixed files).
-                        let t = CSVTokenizer(bytes: Array(r[0]), delimiter: alt)
-                        _ = t.next()
-                        contact = t.withRecord { assembler!.assemble($0, line: line, index: index, warnings: &warnings) }
-                        warnings.append(RowAssembler.Warning(message: "row uses a different delimiter than the header; split on it", code: "csv.delimiter"))
-                    } else {
-                        contact = assembler!.assemble(r, line: line, index: index, warnings: &warnings)
-                    }
-                    if stray {
-                        warnings.append(RowAssembler.Warning(message: "text after a closing quote was kept as part of the cell", code: "csv.quote"))
-                    }
-                    if !contact.hasIdentity {
-                        warnings.append(RowAssembler.Warning(message: "row has no name, e-mail, phone, address, organisation or web address", code: "csv.empty-contact"))
-                    }
+                    let contact = Self.contact(
+                        r, line: line, index: index, stray: stray, plan: plan, delimiter: sniff.delimiter, assembler: &assembler!,
+                        warnings: &warnings)
                     for w in warnings { try emit(diagnostic(.warning, line: line, record: index, w.message, code: w.code)) }
                     try emit(.contact(consume contact))
                 }
             }
         }
         return summary
+    }
+
+    /// The error for a row whose quoted cell never closes.
+    func unterminatedDiagnostic(line: Int, index: Int) -> ImportEvent {
+        diagnostic(
+            .error, line: line, record: index,
+            "row rejected: a quoted cell that starts on this line is never closed (or the row exceeds 8 MiB); reading resumes on the next line",
+            code: "csv.quote")
+    }
+
+    /// Builds the contact for one row (not blank, not a repeated header):
+    /// the assembler's work plus the row-level warnings after its own.
+    static func contact(
+        _ r: RecordView, line: Int, index: Int, stray: Bool, plan: ColumnPlan, delimiter: UInt8, assembler: inout RowAssembler,
+        warnings: inout [RowAssembler.Warning]
+    ) -> Contact {
+        var contact: Contact
+        if r.count == 1 && plan.columns.count > 1, let alt = Self.otherDelimiter(in: r[0], than: delimiter) {
+            // A row split by another delimiter than the rest (Thunderbird's mixed files).
+            let t = CSVTokenizer(bytes: Array(r[0]), delimiter: alt)
+            _ = t.next()
+            contact = t.withRecord { assembler.assemble($0, line: line, index: index, warnings: &warnings) }
+            warnings.append(RowAssembler.Warning(message: "row uses a different delimiter than the header; split on it", code: "csv.delimiter"))
+        } else {
+            contact = assembler.assemble(r, line: line, index: index, warnings: &warnings)
+        }
+        if stray {
+            warnings.append(RowAssembler.Warning(message: "text after a closing quote was kept as part of the cell", code: "csv.quote"))
+        }
+        if !contact.hasIdentity {
+            warnings.append(RowAssembler.Warning(message: "row has no name, e-mail, phone, address, organisation or web address", code: "csv.empty-contact"))
+        }
+        return contact
     }
 
     /// The "detected layout: …" note, always at line 1 so tools find it in

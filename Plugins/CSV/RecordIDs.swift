@@ -68,14 +68,33 @@ struct RecordIDs {
     /// in this file, else from its position.
     mutating func id(recordId: String?, locator: Locator, warnings: inout [RowAssembler.Warning]) -> String {
         if let recordId, !recordId.isEmpty {
-            var h = afterFile
-            Self.feed(&h, recordId)
+            let h = hash(recordId: recordId)
             if seen.insert(h) { return render(h) }
-            warnings.append(
-                RowAssembler.Warning(
-                    message: "record id already used by an earlier row; this contact's id comes from its position",
-                    code: "csv.duplicate-id"))
+            warnings.append(Self.duplicateWarning)
         }
+        return positional(locator)
+    }
+
+    /// The warning for a record id an earlier row already used.
+    static let duplicateWarning = RowAssembler.Warning(
+        message: "record id already used by an earlier row; this contact's id comes from its position",
+        code: "csv.duplicate-id")
+
+    /// The hash a record id's contact id is made from (what `claim` takes).
+    func hash(recordId: String) -> UInt64 {
+        var h = afterFile
+        Self.feed(&h, recordId)
+        return h
+    }
+
+    /// The id for `hash(recordId:)`'s value, without the duplicate check.
+    func id(hash h: UInt64) -> String { render(h) }
+
+    /// Records a record id's hash as used; false when an earlier row had it.
+    mutating func claim(_ h: UInt64) -> Bool { seen.insert(h) }
+
+    /// The id from a row's position (file, line, record number).
+    func positional(_ locator: Locator) -> String {
         var h = afterFile
         Self.feed(&h, locator.path ?? "")
         h ^= 0x1F

@@ -78,6 +78,15 @@ struct RowAssembler {
     private var extensionCacheLookups = 0
     private var extensionCacheOn = true
     private let splitsSemicolon: Bool
+    /// When set, a row's id is made from its record id without checking for
+    /// an earlier row with the same one; see `lastIDHash`.
+    var defersDuplicateIDs = false
+    /// With `defersDuplicateIDs`: the record-id hash of the last row (nil
+    /// when its id is positional), to be claimed in file order.
+    private(set) var lastIDHash: UInt64?
+    /// With `defersDuplicateIDs`: where in the last row's warnings the
+    /// duplicate-id warning belongs.
+    private(set) var lastIDWarningIndex = 0
     private let categoriesSplitSemicolon: Bool
 
     init(plan: ColumnPlan, file: String) {
@@ -319,7 +328,22 @@ struct RowAssembler {
         }
 
         let locator = Locator(line: line, record: index)
-        c.id = ids.id(recordId: recordId, locator: locator, warnings: &warnings)
+        if defersDuplicateIDs {
+            // Parallel reading: the row's worker cannot know the earlier
+            // rows' ids; the in-order stage claims `lastIDHash` and fixes the
+            // id (and inserts the warning at `lastIDWarningIndex`) if taken.
+            if let recordId, !recordId.isEmpty {
+                let h = ids.hash(recordId: recordId)
+                lastIDHash = h
+                c.id = ids.id(hash: h)
+            } else {
+                lastIDHash = nil
+                c.id = ids.positional(locator)
+            }
+            lastIDWarningIndex = warnings.count
+        } else {
+            c.id = ids.id(recordId: recordId, locator: locator, warnings: &warnings)
+        }
         c.sources = [Provenance(plugin: "csv", file: file, locator: locator, recordId: recordId)]
     }
 
