@@ -35,6 +35,7 @@ struct AssembledRow: Sendable {
     var warnings: [RowAssembler.Warning]
     /// See `RowAssembler.lastIDHash` and `lastIDWarningIndex`.
     var idHash: UInt64?
+    var recordID: String?
     var idWarningIndex: Int
     var line: Int
     var index: Int
@@ -98,7 +99,7 @@ extension CSVImport {
                     continue
                 }
                 var warnings = row.warnings
-                if let h = row.idHash, !ids.claim(h) {
+                if let h = row.idHash, let recordID = row.recordID, !ids.claim(recordID, hash: h) {
                     warnings.insert(RecordIDs.duplicateWarning, at: row.idWarningIndex)
                     contact.id = ids.positional(Locator(line: row.line, record: row.index))
                 }
@@ -118,7 +119,7 @@ extension CSVImport {
                 for row in batch.rows {
                     defer { start = row.fieldEnd }
                     if row.unterminated {
-                        out.append(AssembledRow(contact: nil, warnings: [], idHash: nil, idWarningIndex: 0, line: row.line, index: row.index))
+                        out.append(AssembledRow(contact: nil, warnings: [], idHash: nil, recordID: nil, idWarningIndex: 0, line: row.line, index: row.index))
                         continue
                     }
                     let r = RecordView(buffer: b, scratch: b, fields: UnsafeBufferPointer(rebasing: f[start..<row.fieldEnd]))
@@ -128,7 +129,7 @@ extension CSVImport {
                         warnings: &warnings)
                     out.append(
                         AssembledRow(
-                            contact: contact, warnings: warnings, idHash: assembler.lastIDHash,
+                            contact: contact, warnings: warnings, idHash: assembler.lastIDHash, recordID: assembler.lastRecordID,
                             idWarningIndex: assembler.lastIDWarningIndex, line: row.line, index: row.index))
                 }
             }

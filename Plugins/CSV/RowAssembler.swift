@@ -84,6 +84,8 @@ struct RowAssembler {
     /// With `defersDuplicateIDs`: the record-id hash of the last row (nil
     /// when its id is positional), to be claimed in file order.
     private(set) var lastIDHash: UInt64?
+    /// With `defersDuplicateIDs`: the last row's record id.
+    private(set) var lastRecordID: String?
     /// With `defersDuplicateIDs`: where in the last row's warnings the
     /// duplicate-id warning belongs.
     private(set) var lastIDWarningIndex = 0
@@ -340,6 +342,7 @@ struct RowAssembler {
                 lastIDHash = nil
                 c.id = ids.positional(locator)
             }
+            lastRecordID = recordId
             lastIDWarningIndex = warnings.count
         } else {
             c.id = ids.id(recordId: recordId, locator: locator, warnings: &warnings)
