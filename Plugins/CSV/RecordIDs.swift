@@ -136,8 +136,11 @@ struct SeenRecordIDs {
             if runs.isEmpty {
                 prefix = Array(b[0..<k])
                 width = digits
-            } else if digits != width || !prefix.elementsEqual(UnsafeBufferPointer(rebasing: b[0..<k])) {
-                return nil
+            } else {
+                // By hand: the generic `elementsEqual` cost about 150
+                // instructions per id (callgrind).
+                guard digits == width && k == prefix.count else { return nil }
+                for j in 0..<k where prefix[j] != b[j] { return nil }
             }
             var n: UInt64 = 0
             for i in k..<b.count { n = n &* 10 &+ UInt64(b[i] &- 0x30) }

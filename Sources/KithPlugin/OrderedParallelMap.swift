@@ -5,8 +5,8 @@ import Foundation
 /// memory stays flat however long the input).
 ///
 /// The calling thread owns both ends: it submits while `hasRoom`, and takes
-/// results in order with `next()`, which blocks until the oldest one is
-/// ready. Each worker thread builds its own transform once (with
+/// results in order with `next()`, which works on queued items itself until
+/// the oldest one is ready. Each worker thread builds its own transform once (with
 /// `makeTransform`, on that thread), so per-thread scratch state needs no
 /// locking. A typical loop:
 ///
@@ -35,12 +35,17 @@ public final class OrderedParallelMap<Input: Sendable, Output: Sendable>: @unche
 
     /// Items submitted and not yet taken back.
     public let maxInFlight: Int
+    private let makeTransform: @Sendable () -> (Input) -> Output
+    /// The calling thread's transform (only touched by that thread).
+    private var callerTransform: ((Input) -> Output)?
 
-    /// Starts `workers` threads (at least one), each calling `makeTransform`
-    /// once and then its result for every item it picks up.
+    /// Starts `workers` threads (none is allowed: the caller then does all
+    /// the work in `next()`), each calling `makeTransform` once and then its
+    /// result for every item it picks up.
     public init(workers: Int, maxInFlight: Int, makeTransform: @escaping @Sendable () -> (Input) -> Output) {
         self.maxInFlight = max(1, maxInFlight)
-        let n = max(1, workers)
+        self.makeTransform = makeTransform
+        let n = max(0, workers)
         running = n
         for _ in 0..<n {
             let thread = Thread { [self] in
@@ -93,13 +98,34 @@ public final class OrderedParallelMap<Input: Sendable, Output: Sendable>: @unche
         cond.unlock()
     }
 
-    /// The result of the oldest item not yet taken, waiting for it; nil when
-    /// every submitted item has been taken.
+    /// The result of the oldest item not yet taken; nil when every submitted
+    /// item has been taken. While that result is not ready, the calling
+    /// thread transforms queued items itself (with its own transform, made
+    /// on first use) rather than wait: the caller is a worker too, so
+    /// `workers` can be one less than the cores to use, and memory the
+    /// caller frees (the results it consumes) is reused by the mallocs of its
+    /// own transforms instead of piling up in another thread's arena.
     public func next() -> Output? {
         cond.lock()
         defer { cond.unlock() }
         guard nextTake < nextSubmit else { return nil }
-        while results[nextTake] == nil { cond.wait() }
+        while results[nextTake] == nil {
+            if queueHead < queue.count {
+                let (seq, input) = queue[queueHead]
+                queueHead += 1
+                if queueHead == queue.count {
+                    queue.removeAll(keepingCapacity: true)
+                    queueHead = 0
+                }
+                cond.unlock()
+                if callerTransform == nil { callerTransform = makeTransform() }
+                let output = callerTransform!(input)
+                cond.lock()
+                results[seq] = output
+            } else {
+                cond.wait()
+            }
+        }
         let output = results.removeValue(forKey: nextTake)
         nextTake += 1
         return output
