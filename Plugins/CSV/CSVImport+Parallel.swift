@@ -48,7 +48,7 @@ extension CSVImport {
     /// Reads the records after the header with `threads` workers; emits
     /// exactly what the serial loop in `run` emits, in the same order.
     func runParallel(
-        tokenizer: CSVTokenizer, plan: ColumnPlan, headerBytes: [[UInt8]], delimiter: UInt8, summary: inout ImportSummary,
+        tokenizer: CSVTokenizer, plan: ColumnPlan, headerBytes: [[UInt8]], delimiter: UInt8, threads: Int, summary: inout ImportSummary,
         _ emit: (ImportEvent) throws -> Void
     ) throws {
         let file = source.name
@@ -66,7 +66,11 @@ extension CSVImport {
         var inputDone = false
         var lastBytes = 0
         var lastFields = 0
-        let batchRows = max(1, self.batchRows)
+        // Batches start small and double, so that the first contacts come
+        // out after a few rows rather than after `threads * 4` full batches
+        // (streaming: the importer contract reads at most half of a large
+        // input before the first record).
+        var batchRows = min(8, max(1, self.batchRows))
         while true {
             while !inputDone && map.hasRoom {
                 var batch = CSVRowBatch()
@@ -97,6 +101,7 @@ extension CSVImport {
                 }
                 lastBytes = batch.bytes.count
                 lastFields = batch.fields.count
+                batchRows = min(batchRows * 2, max(1, self.batchRows))
                 if !batch.rows.isEmpty { map.submit(batch) }
             }
             guard var rows = map.next() else { break }

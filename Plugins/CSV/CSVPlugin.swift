@@ -1,3 +1,4 @@
+import Foundation
 import KithModel
 public import KithPlugin
 
@@ -12,6 +13,9 @@ public import KithPlugin
 /// - `delimiter=,|;|tab||`: the field separator (sniffed by default).
 /// - `encoding=NAME`: UTF-8, UTF-16LE/BE, Windows-1252, Shift_JIS, … (sniffed
 ///   by default; a guessed legacy code page is reported as a warning).
+/// - `threads=N`: build contacts on N threads (default: up to 4 cores for
+///   inputs of 1 MiB or more; `1` for strictly one thread). The events and
+///   their order do not depend on it.
 ///
 /// Writing options: `layout=generic|google|outlook` (default generic),
 /// `bom=true|false` (default: true for outlook only).
@@ -88,9 +92,20 @@ struct CSVImport {
     /// Rows per batch handed to a worker when reading with `threads=N`.
     var batchRows = 1024
 
-    /// Worker threads assembling rows (`threads=N`, default 1: all on the
-    /// calling thread).
-    var threads: Int { max(1, options["threads"].flatMap { Int($0) } ?? 1) }
+
+    /// Threads building contacts (`threads=N`; absent or 0 picks: one per
+    /// core, at most 4, for inputs of 1 MiB or more, else 1). The output is
+    /// the same whatever the number.
+    func threadCount(inputBytes: Int?) throws -> Int {
+        var n = 0
+        if let v = options["threads"] {
+            guard let t = Int(v), t >= 0 else { throw PluginError(.badOption, "threads expects a number (0 picks)", file: source.name) }
+            n = min(t, 64)
+        }
+        if n > 0 { return n }
+        guard (inputBytes ?? Int.max) >= 1 << 20 else { return 1 }
+        return max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    }
 
     func diagnostic(_ severity: Diagnostic.Severity, line: Int, record: Int? = nil, _ message: String, code: String) -> ImportEvent {
         .diagnostic(Diagnostic(severity: severity, file: source.name, locator: Locator(line: line, record: record), message: message, code: code))
@@ -120,6 +135,7 @@ struct CSVImport {
         }
 
         let stream = try source.openStream()
+        let threads = try threadCount(inputBytes: stream.totalBytes)
         let probeSize = 64 * 1024
         let head = stream.peek(probeSize)
         var encoding = forcedEncoding ?? CSVEncoding.sniff(head, complete: head.count < probeSize)
@@ -178,7 +194,8 @@ struct CSVImport {
         let headerBytes = header.map { Array($0.utf8) }
         if let plan, threads > 1 {
             try runParallel(
-                tokenizer: tokenizer, plan: plan, headerBytes: headerBytes, delimiter: sniff.delimiter, summary: &summary, emit)
+                tokenizer: tokenizer, plan: plan, headerBytes: headerBytes, delimiter: sniff.delimiter, threads: threads, summary: &summary,
+                emit)
             return summary
         }
         loop: while true {

@@ -17,7 +17,7 @@ struct ParallelTests {
 
     private func read(_ text: String, threads: Int, batchRows: Int = 1024, options: [String: String] = [:]) throws -> Run {
         var o = PluginOptions(options)
-        if threads > 1 { o["threads"] = String(threads) }
+        o["threads"] = String(threads)
         let run = CSVImport(source: .bytes(Array(text.utf8), name: "invented.csv"), options: o, batchRows: batchRows)
         var out = Run()
         out.summary = try run.run { out.events.append($0) }
@@ -105,6 +105,16 @@ struct ParallelTests {
             }
         }
         #expect(seen == 100)
+    }
+
+    @Test func threadsOption() throws {
+        let small = CSVImport(source: .bytes([], name: "x.csv"), options: PluginOptions())
+        #expect(try small.threadCount(inputBytes: 100) == 1)
+        #expect(try small.threadCount(inputBytes: 10 << 20) >= 1)
+        #expect(try CSVImport(source: .bytes([], name: "x.csv"), options: PluginOptions(["threads": "3"])).threadCount(inputBytes: 1) == 3)
+        #expect(throws: PluginError.self) {
+            try CSVImport(source: .bytes([], name: "x.csv"), options: PluginOptions(["threads": "many"])).threadCount(inputBytes: 1)
+        }
     }
 
     @Test func headerlessMappingFallsBackToSerial() throws {
