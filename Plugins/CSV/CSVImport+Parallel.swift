@@ -156,7 +156,7 @@ extension CSVImport {
                         warnings: &warnings)
                     out.append(
                         AssembledRow(
-                            contact: contact, warnings: warnings, idHash: assembler.lastIDHash, recordID: assembler.lastRecordID,
+                            contact: consume contact, warnings: warnings, idHash: assembler.lastIDHash, recordID: assembler.lastRecordID,
                             idWarningIndex: assembler.lastIDWarningIndex, line: row.line, index: row.index))
                 }
             }
@@ -165,26 +165,39 @@ extension CSVImport {
     }
 
     /// Appends the record's fields to the batch: the bytes the record
-    /// occupies in the tokenizer's buffer in one copy (the fields that are
-    /// not in it, unescaped ones, after them), rather than one append per
-    /// field.
+    /// occupies in the tokenizer's buffer in one copy, its field ranges in
+    /// another, then rebased in place (the rare unescaped fields, which live
+    /// in the tokenizer's scratch buffer, are appended after). Appending
+    /// field by field cost about 700 instructions a row (callgrind).
     static func copy(_ r: RecordView, into batch: inout CSVRowBatch) {
         var lo = Int.max
         var hi = 0
-        for f in r.fields where !f.inScratch {
-            lo = min(lo, f.start)
-            hi = max(hi, f.end)
+        var scratchFields = 0
+        for f in r.fields {
+            if f.inScratch {
+                scratchFields += 1
+            } else {
+                lo = min(lo, f.start)
+                hi = max(hi, f.end)
+            }
         }
         let base = batch.bytes.count
         if lo < hi { batch.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: r.buffer[lo..<hi])) }
-        for f in r.fields {
-            if f.inScratch {
-                let start = batch.bytes.count
-                batch.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: r.scratch[f.start..<f.end]))
-                batch.fields.append(FieldRef(start: start, end: batch.bytes.count, inScratch: false))
-            } else {
-                batch.fields.append(FieldRef(start: base + f.start - lo, end: base + f.end - lo, inScratch: false))
+        let first = batch.fields.count
+        batch.fields.append(contentsOf: r.fields)
+        let shift = base - (lo == Int.max ? 0 : lo)
+        batch.fields.withUnsafeMutableBufferPointer { f in
+            for k in first..<f.count where !f[k].inScratch {
+                f[k].start &+= shift
+                f[k].end &+= shift
             }
+        }
+        guard scratchFields > 0 else { return }
+        for k in first..<batch.fields.count where batch.fields[k].inScratch {
+            let f = batch.fields[k]
+            let start = batch.bytes.count
+            batch.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: r.scratch[f.start..<f.end]))
+            batch.fields[k] = FieldRef(start: start, end: batch.bytes.count, inScratch: false)
         }
     }
 }
