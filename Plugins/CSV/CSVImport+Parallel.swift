@@ -30,8 +30,10 @@ struct CSVRowBatch: Sendable {
 
 /// A row's contact and warnings as a worker built them.
 struct AssembledRow: Sendable {
-    /// Nil for a row rejected by the tokenizer (unterminated quote).
-    var contact: Contact?
+    /// The `.contact` event (made where the contact is built, so that it is
+    /// never copied); nil for a row rejected by the tokenizer (unterminated
+    /// quote).
+    var event: ImportEvent?
     var warnings: [RowAssembler.Warning]
     /// See `RowAssembler.lastIDHash` and `lastIDWarningIndex`.
     var idHash: UInt64?
@@ -41,7 +43,7 @@ struct AssembledRow: Sendable {
     var index: Int
 
     /// Left in an array slot whose row was moved out.
-    static let empty = AssembledRow(contact: nil, warnings: [], idHash: nil, recordID: nil, idWarningIndex: 0, line: 0, index: 0)
+    static let empty = AssembledRow(event: nil, warnings: [], idHash: nil, recordID: nil, idWarningIndex: 0, line: 0, index: 0)
 }
 
 extension CSVImport {
@@ -121,18 +123,22 @@ extension CSVImport {
 
         func deliver(_ row: AssembledRow) throws {
             summary.recordsRead += 1
-            guard var contact = row.contact else {
+            guard let event = row.event else {
                 summary.recordsRejected += 1
                 try emit(unterminatedDiagnostic(line: row.line, index: row.index))
                 return
             }
-            var warnings = row.warnings
-            if let h = row.idHash, let recordID = row.recordID, !ids.claim(recordID, hash: h) {
+            if let h = row.idHash, let recordID = row.recordID, !ids.claim(recordID, hash: h), case .contact(var contact) = event {
+                // The record id was an earlier row's: the id comes from the position.
+                var warnings = row.warnings
                 warnings.insert(RecordIDs.duplicateWarning, at: row.idWarningIndex)
                 contact.id = ids.positional(Locator(line: row.line, record: row.index))
+                for w in warnings { try emit(diagnostic(.warning, line: row.line, record: row.index, w.message, code: w.code)) }
+                try emit(.contact(contact))
+                return
             }
-            for w in warnings { try emit(diagnostic(.warning, line: row.line, record: row.index, w.message, code: w.code)) }
-            try emit(.contact(contact))
+            for w in row.warnings { try emit(diagnostic(.warning, line: row.line, record: row.index, w.message, code: w.code)) }
+            try emit(event)
         }
     }
 
@@ -146,17 +152,18 @@ extension CSVImport {
                 for row in batch.rows {
                     defer { start = row.fieldEnd }
                     if row.unterminated {
-                        out.append(AssembledRow(contact: nil, warnings: [], idHash: nil, recordID: nil, idWarningIndex: 0, line: row.line, index: row.index))
+                        out.append(AssembledRow(event: nil, warnings: [], idHash: nil, recordID: nil, idWarningIndex: 0, line: row.line, index: row.index))
                         continue
                     }
                     let r = RecordView(buffer: b, scratch: b, fields: UnsafeBufferPointer(rebasing: f[start..<row.fieldEnd]))
                     var warnings: [RowAssembler.Warning] = []
-                    let contact = Self.contact(
-                        r, line: row.line, index: row.index, stray: row.stray, plan: plan, delimiter: delimiter, assembler: &assembler,
-                        warnings: &warnings)
+                    let event = ImportEvent.contact(
+                        Self.contact(
+                            r, line: row.line, index: row.index, stray: row.stray, plan: plan, delimiter: delimiter, assembler: &assembler,
+                            warnings: &warnings))
                     out.append(
                         AssembledRow(
-                            contact: consume contact, warnings: warnings, idHash: assembler.lastIDHash, recordID: assembler.lastRecordID,
+                            event: event, warnings: warnings, idHash: assembler.lastIDHash, recordID: assembler.lastRecordID,
                             idWarningIndex: assembler.lastIDWarningIndex, line: row.line, index: row.index))
                 }
             }
