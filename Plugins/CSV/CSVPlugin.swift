@@ -255,7 +255,10 @@ struct CSVImport {
         _ r: RecordView, line: Int, index: Int, stray: Bool, plan: ColumnPlan, delimiter: UInt8, assembler: inout RowAssembler,
         warnings: inout [RowAssembler.Warning]
     ) -> Contact {
-        var contact: Contact
+        // A `let`: `hasIdentity` (in KithModel, not inlinable) on a `var`
+        // was called on a copy, retaining and releasing every field of the
+        // contact once more per row.
+        let contact: Contact
         if r.count == 1 && plan.columns.count > 1, let alt = Self.otherDelimiter(in: r[0], than: delimiter) {
             // A row split by another delimiter than the rest (Thunderbird's mixed files).
             let t = CSVTokenizer(bytes: Array(r[0]), delimiter: alt)
