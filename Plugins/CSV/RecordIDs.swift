@@ -67,9 +67,17 @@ struct RecordIDs {
     /// The id for a row: from its record id when it has one not seen before
     /// in this file, else from its position.
     mutating func id(recordId: String?, locator: Locator, warnings: inout [RowAssembler.Warning]) -> String {
-        if let recordId, !recordId.isEmpty {
-            let h = hash(recordId: recordId)
-            if seen.insert(recordId, hash: h) { return render(h) }
+        if var recordId, !recordId.isEmpty {
+            // One pass over the bytes for the hash and the duplicate check.
+            let (h, new) = recordId.withUTF8 { b in
+                var h = afterFile
+                for x in b {
+                    h ^= UInt64(x)
+                    h &*= Self.prime
+                }
+                return (h, seen.insert(utf8: b, hash: h))
+            }
+            if new { return render(h) }
             warnings.append(Self.duplicateWarning)
         }
         return positional(locator)
@@ -128,7 +136,13 @@ struct SeenRecordIDs {
     /// Inserts `id` (whose hash is `h`); false when it was already present.
     mutating func insert(_ id: String, hash h: UInt64) -> Bool {
         var id = id
-        let number: UInt64? = id.withUTF8 { b in
+        return id.withUTF8 { insert(utf8: $0, hash: h) }
+    }
+
+    /// Inserts the id with these UTF-8 bytes (whose hash is `h`); false when
+    /// it was already present.
+    mutating func insert(utf8 b: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Bool {
+        let number: UInt64? = {
             var k = b.count
             while k > 0, b[k - 1] &- 0x30 < 10 { k -= 1 }
             let digits = b.count - k
@@ -145,7 +159,7 @@ struct SeenRecordIDs {
             var n: UInt64 = 0
             for i in k..<b.count { n = n &* 10 &+ UInt64(b[i] &- 0x30) }
             return n
-        }
+        }()
         guard let n = number else { return hashed.insert(h) }
         guard let last = runs.last, n <= last.hi else {
             // Above every id of this shape so far, so new.

@@ -137,7 +137,7 @@ struct RowAssembler {
         for i in events.indices where events[i].used { events[i].reset() }
         for i in customs.indices where customs[i].used { customs[i].reset() }
         for i in addresses.indices where addresses[i].used {
-            for k in 0..<10 { addresses[i].parts[k] = nil }
+            for k in 0..<10 where addresses[i].parts[k] != nil { addresses[i].parts[k] = nil }
             addresses[i].label = nil
             if !addresses[i].labels.isEmpty { addresses[i].labels = [] }
             addresses[i].preferred = false
