@@ -1,5 +1,6 @@
 import KithModel
 import KithPlugin
+import KithTestSupport
 import Testing
 
 @testable import KithCSV
@@ -108,13 +109,21 @@ struct ParallelTests {
     }
 
     @Test func threadsOption() throws {
-        let small = CSVImport(source: .bytes([], name: "x.csv"), options: PluginOptions())
-        #expect(try small.threadCount(inputBytes: 100) == 1)
-        #expect(try small.threadCount(inputBytes: 10 << 20) >= 1)
-        #expect(try CSVImport(source: .bytes([], name: "x.csv"), options: PluginOptions(["threads": "3"])).threadCount(inputBytes: 1) == 3)
-        #expect(throws: PluginError.self) {
-            try CSVImport(source: .bytes([], name: "x.csv"), options: PluginOptions(["threads": "many"])).threadCount(inputBytes: 1)
+        func count(_ o: [String: String], _ bytes: Int) throws -> Int {
+            try CSVImport(source: .bytes([], name: "x.csv"), options: PluginOptions(o)).threadCount(inputBytes: bytes)
         }
+        #expect(try count([:], 100 << 20) == 1)
+        #expect(try count(["threads": "0"], 100) == 1)
+        #expect(try count(["threads": "0"], 10 << 20) >= 1)
+        #expect(try count(["threads": "3"], 1) == 3)
+        #expect(throws: PluginError.self) { try count(["threads": "many"], 1) }
+    }
+
+    /// The importer contract (streaming, truncation, accounting) holds with threads.
+    @Test(arguments: ["multiline.csv", "yahoo.csv", "outlook-de-semicolon.csv"])
+    func conformanceWithThreads(_ name: String) throws {
+        let problems = ImporterConformance.check(CSVPlugin(), sample: try fixture(name), fileName: name, options: PluginOptions(["threads": "2"]))
+        #expect(problems.isEmpty, "\(problems)")
     }
 
     @Test func headerlessMappingFallsBackToSerial() throws {
