@@ -41,9 +41,6 @@ struct AssembledRow: Sendable {
     var idWarningIndex: Int
     var line: Int
     var index: Int
-
-    /// Left in an array slot whose row was moved out.
-    static let empty = AssembledRow(event: nil, warnings: [], idHash: nil, recordID: nil, idWarningIndex: 0, line: 0, index: 0)
 }
 
 extension CSVImport {
@@ -107,23 +104,23 @@ extension CSVImport {
                 if !batch.rows.isEmpty { map.submit(batch) }
             }
             guard var rows = map.next() else { break }
-            // Each row is moved out of the array (an empty row left in its
-            // place): iterating would copy every field of every contact
-            // (retain, and release with the array), about 400 instructions a
-            // row; reversing the array for `popLast` cost about 1,000.
+            // Each row's event is swapped out of the array (nil left in its
+            // place) and handed on: iterating would copy every field of every
+            // contact (retain, and release with the array), about 400
+            // instructions a row; reversing the array for `popLast` cost
+            // about 1,000.
             try rows.withUnsafeMutableBufferPointer { p in
                 for i in p.indices {
-                    let slot = p.baseAddress! + i
-                    let row = slot.move()
-                    slot.initialize(to: AssembledRow.empty)
-                    try deliver(row)
+                    var event: ImportEvent? = nil
+                    swap(&event, &p[i].event)
+                    try deliver(p[i], event)
                 }
             }
         }
 
-        func deliver(_ row: AssembledRow) throws {
+        func deliver(_ row: AssembledRow, _ event: consuming ImportEvent?) throws {
             summary.recordsRead += 1
-            guard let event = row.event else {
+            guard let event else {
                 summary.recordsRejected += 1
                 try emit(unterminatedDiagnostic(line: row.line, index: row.index))
                 return
