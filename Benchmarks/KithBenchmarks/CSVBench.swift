@@ -5,14 +5,14 @@ import Kith
 /// Imports a CSV file with the CSV plugin, building every contact, and
 /// prints throughput beside the input size (compare with
 /// `python3 ../shared/bench/peers/python_csv.py FILE`).
-func benchCSV(path: String) throws {
+func benchCSV(path: String, options: PluginOptions = PluginOptions()) throws {
     let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     var contacts = 0
     var values = 0
     var diagnostics = 0
     var summary = ImportSummary()
     let t = try timeBoth {
-        summary = try CSVPlugin().importRecords(from: .file(path), options: PluginOptions()) { event in
+        summary = try CSVPlugin().importRecords(from: .file(path), options: options) { event in
             switch event {
             case .contact(let c):
                 contacts += 1
@@ -27,7 +27,7 @@ func benchCSV(path: String) throws {
     line("kith csv cells (no model)", bytes: bytes, records: scanned.records, wall: ts.wall, cpu: ts.cpu)
     print("CSV import of \(path): \(bytes) bytes, \(summary.recordsRead) rows read, \(summary.recordsRejected) rejected; \(scanned.cells) non-empty cells")
     print("\(contacts) contacts with \(values) emails/phones/addresses/organisations, \(diagnostics) diagnostics")
-    line("kith csv importer (model)", bytes: bytes, records: summary.recordsRead, wall: t.wall, cpu: t.cpu)
+    line(options["threads"].map { "kith csv importer (\($0) threads)" } ?? "kith csv importer (model)", bytes: bytes, records: summary.recordsRead, wall: t.wall, cpu: t.cpu)
     print(String(format: "peak memory %.0f MB", peakRSSMegabytes()))
 }
 

@@ -2,7 +2,7 @@
 //
 //   swift run -c release kith-bench jsonl [COUNT]
 //   swift run -c release kith-bench vcard FILE.vcf
-//   swift run -c release kith-bench csv FILE.csv [--floor]
+//   swift run -c release kith-bench csv FILE.csv [--floor] [threads=2]
 //   swift run -c release kith-bench wxr FILE [threads=2]
 //   swift run -c release kith-bench mail FILE.mbox [TRUTH.tsv]
 //
@@ -19,18 +19,22 @@ case ("jsonl", _): try benchJSONL(count: path.flatMap { Int($0) } ?? 200_000)
 case ("jsonl-kith", _): try benchJSONL(count: path.flatMap { Int($0) } ?? 200_000, kithOnly: true)  // for profiling
 case ("vcard", let p?): try benchVCard(path: p)
 case ("csv", let p?):
-    try benchCSV(path: p)
-    if args.dropFirst(2).first == "--floor" { try benchContactFloor(path: p) }
+    try benchCSV(path: p, options: pluginOptions(args.dropFirst(2)))
+    if args.dropFirst(2).contains("--floor") { try benchContactFloor(path: p) }
 case ("wxr", let p?):
-    // Further arguments are plugin options, e.g. threads=2.
+    try benchWXR(path: p, options: pluginOptions(args.dropFirst(2)))
+case ("mail", let p?): try benchMail(path: p, truthPath: args.count >= 3 ? args[2] : p + ".truth.tsv")
+default:
+    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | vcard FILE.vcf | csv FILE.csv [--floor] [threads=2] | wxr FILE [threads=2] | mail FILE [TRUTH]\n".utf8))
+    exit(2)
+}
+
+/// Further arguments of the form key=value are plugin options, e.g. threads=2.
+func pluginOptions(_ args: ArraySlice<String>) -> PluginOptions {
     var options = PluginOptions()
-    for kv in args.dropFirst(2) {
+    for kv in args {
         let parts = kv.split(separator: "=", maxSplits: 1).map(String.init)
         if parts.count == 2 { options[parts[0]] = parts[1] }
     }
-    try benchWXR(path: p, options: options)
-case ("mail", let p?): try benchMail(path: p, truthPath: args.count >= 3 ? args[2] : p + ".truth.tsv")
-default:
-    FileHandle.standardError.write(Data("usage: kith-bench jsonl [COUNT] | vcard FILE.vcf | csv FILE.csv [--floor] | wxr FILE [threads=2] | mail FILE [TRUTH]\n".utf8))
-    exit(2)
+    return options
 }

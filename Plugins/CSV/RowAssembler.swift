@@ -78,6 +78,17 @@ struct RowAssembler {
     private var extensionCacheLookups = 0
     private var extensionCacheOn = true
     private let splitsSemicolon: Bool
+    /// When set, a row's id is made from its record id without checking for
+    /// an earlier row with the same one; see `lastIDHash`.
+    var defersDuplicateIDs = false
+    /// With `defersDuplicateIDs`: the record-id hash of the last row (nil
+    /// when its id is positional), to be claimed in file order.
+    private(set) var lastIDHash: UInt64?
+    /// With `defersDuplicateIDs`: the last row's record id.
+    private(set) var lastRecordID: String?
+    /// With `defersDuplicateIDs`: where in the last row's warnings the
+    /// duplicate-id warning belongs.
+    private(set) var lastIDWarningIndex = 0
     private let categoriesSplitSemicolon: Bool
 
     init(plan: ColumnPlan, file: String) {
@@ -126,7 +137,7 @@ struct RowAssembler {
         for i in events.indices where events[i].used { events[i].reset() }
         for i in customs.indices where customs[i].used { customs[i].reset() }
         for i in addresses.indices where addresses[i].used {
-            for k in 0..<10 { addresses[i].parts[k] = nil }
+            for k in 0..<10 where addresses[i].parts[k] != nil { addresses[i].parts[k] = nil }
             addresses[i].label = nil
             if !addresses[i].labels.isEmpty { addresses[i].labels = [] }
             addresses[i].preferred = false
@@ -319,7 +330,23 @@ struct RowAssembler {
         }
 
         let locator = Locator(line: line, record: index)
-        c.id = ids.id(recordId: recordId, locator: locator, warnings: &warnings)
+        if defersDuplicateIDs {
+            // Parallel reading: the row's worker cannot know the earlier
+            // rows' ids; the in-order stage claims `lastIDHash` and fixes the
+            // id (and inserts the warning at `lastIDWarningIndex`) if taken.
+            if let recordId, !recordId.isEmpty {
+                let h = ids.hash(recordId: recordId)
+                lastIDHash = h
+                c.id = ids.id(hash: h)
+            } else {
+                lastIDHash = nil
+                c.id = ids.positional(locator)
+            }
+            lastRecordID = recordId
+            lastIDWarningIndex = warnings.count
+        } else {
+            c.id = ids.id(recordId: recordId, locator: locator, warnings: &warnings)
+        }
         c.sources = [Provenance(plugin: "csv", file: file, locator: locator, recordId: recordId)]
     }
 
