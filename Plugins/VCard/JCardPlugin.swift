@@ -1,5 +1,5 @@
 import Foundation
-public import KithModel
+internal import KithModel
 public import KithPlugin
 
 /// jCard (RFC 7095), the JSON form of vCard: read and written.

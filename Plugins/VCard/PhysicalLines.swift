@@ -5,7 +5,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-public import KithPlugin
+internal import KithPlugin
 
 // Hand-written rather than built on a vCard library: no Swift library reads
 // the damaged, mixed-encoding files real address books export (2.1 QP soft

@@ -1,5 +1,5 @@
 import Foundation
-public import KithModel
+internal import KithModel
 public import KithPlugin
 
 /// vCard 2.1, 3.0 and 4.0, both ways (RFC 2426, RFC 6350 and the vendor

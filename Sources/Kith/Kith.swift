@@ -3,12 +3,12 @@
 @_exported public import KithModel
 @_exported public import KithPlugin
 @_exported public import KithPipeline
-public import KithJSON
+internal import KithJSON
 @_exported public import KithExternal
-public import KithVCard
-public import KithCSV
+internal import KithVCard
+internal import KithCSV
 import KithBlog
-public import KithMail
+internal import KithMail
 
 extension PluginRegistry {
     /// A registry holding every built-in format plugin.

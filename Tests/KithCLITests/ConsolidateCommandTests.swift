@@ -42,7 +42,7 @@ struct ConsolidateCommandTests {
         let out = dir.appendingPathComponent("merged.jsonl").path
         let clusters = dir.appendingPathComponent("clusters.csv").path
         let review = dir.appendingPathComponent("review.txt").path
-        var command = try Consolidate.parse([input, "-o", out, "--clusters-out", clusters, "--review", review, "--region", "DE", "-q"])
+        let command = try Consolidate.parse([input, "-o", out, "--clusters-out", clusters, "--review", review, "--region", "DE", "-q"])
         try command.run()
 
         let rows = try String(contentsOfFile: clusters, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -88,7 +88,7 @@ struct ConsolidateCommandTests {
         let rules = dir.appendingPathComponent("rules.txt").path
         try "never r0-0 r0-1\n".write(toFile: rules, atomically: true, encoding: .utf8)
         let clusters = dir.appendingPathComponent("clusters.csv").path
-        var command = try Consolidate.parse([input, "-o", "/dev/null", "--clusters-out", clusters, "--rules", rules, "-q"])
+        let command = try Consolidate.parse([input, "-o", "/dev/null", "--clusters-out", clusters, "--rules", rules, "-q"])
         try command.run()
         let text = try String(contentsOfFile: clusters, encoding: .utf8)
         func cluster(_ id: String) -> Substring? {
@@ -104,7 +104,7 @@ struct ConsolidateCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let rules = dir.appendingPathComponent("rules.txt").path
         try "merge a b\n".write(toFile: rules, atomically: true, encoding: .utf8)
-        var command = try Consolidate.parse([input, "-o", "/dev/null", "--rules", rules, "-q"])
+        let command = try Consolidate.parse([input, "-o", "/dev/null", "--rules", rules, "-q"])
         #expect(throws: UsageError.self) { try command.run() }
     }
 }
