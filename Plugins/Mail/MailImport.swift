@@ -79,42 +79,43 @@ final class MailImport {
 
     /// Reads every message of one stream (an mbox or one message file).
     ///
-    /// Messages are split on this thread and gathered in small batches; the
-    /// header parsing of a batch (the costly part, and independent per
-    /// message) runs on all cores, then the results are committed in input
-    /// order on this thread (contacts, duplicates, events), so the output is
-    /// the same as a sequential run.
+    /// Three stages, so that every core has work: messages are split (the
+    /// byte scanning) on a second thread and handed over in small batches;
+    /// the header parsing of a batch (the costly part, independent per
+    /// message) runs on all cores; the results are committed in input order
+    /// on this thread (contacts, duplicates, events), so the output is the
+    /// same as a sequential run. `threads=1` (and every Maildir message
+    /// file, which is one message) does all three on this thread.
     func read(_ stream: ByteStream, path: String? = nil, maildir: MaildirInfo? = nil, singleMessage: Bool = false) throws {
-        let splitter = MessageSplitter(
-            stream, bodyCapture: options.snippet > 0 ? 64 * 1024 : 0, useContentLength: options.contentLength,
-            singleMessage: singleMessage)
-        let maxBatch = options.snippet > 0 ? 32 : 1024
         if options.dedupe, seen.isEmpty, let total = stream.totalBytes, total > 1 << 24 {
             // Size the duplicate table once (about one message per 2 KB)
             // rather than letting it double, which briefly holds two tables.
             seen.reserveCapacity(min(total / 2048, 4 << 20))
         }
-        var batch: [RawMessage] = []
-        batch.reserveCapacity(maxBatch)
-        var batchBytes = 0
-        var raw = RawMessage()
-        while splitter.next(into: &raw) {
-            record += 1
-            raw.index = record
-            batchBytes += raw.header.count + raw.body.count
-            batch.append(consume raw)
-            raw = RawMessage()
-            if batch.count >= maxBatch || batchBytes >= 8 << 20 {
-                try flush(batch, path: path, maildir: maildir)
-                batch.removeAll(keepingCapacity: true)
-                batchBytes = 0
-            }
+        let bodyCapture = options.snippet > 0 ? 64 * 1024 : 0
+        let useContentLength = options.contentLength
+        let batcher = MessageBatcher(firstRecord: record, snippets: options.snippet > 0)
+        if singleMessage || options.threads == 1 {
+            let splitter = MessageSplitter(
+                stream, bodyCapture: bodyCapture, useContentLength: useContentLength, singleMessage: singleMessage)
+            try batcher.run(splitter) { try flush($0, path: path, maildir: maildir) }
+            return
         }
-        try flush(batch, path: path, maildir: maildir)
+        // The stream stays on this thread (progress counters); the splitter
+        // pulls its bytes through the pipeline.
+        try StreamPipeline<[RawMessage]>(capacity: 4, chunksAhead: 6).run(stream: stream) { pipe in
+            let feed = ChunkFeed(pipe.nextChunk)
+            let splitter = MessageSplitter(
+                LineSource(read: feed.read), bodyCapture: bodyCapture, useContentLength: useContentLength)
+            try batcher.run(splitter, deliver: pipe.push)
+        } handle: { batch in
+            try flush(batch, path: path, maildir: maildir)
+        }
     }
 
     private func flush(_ batch: [RawMessage], path: String?, maildir: MaildirInfo?) throws {
-        guard !batch.isEmpty else { return }
+        guard let last = batch.last else { return }
+        record = last.index
         var parsed = MessageParser.parseAll(batch, ids: ids, path: path, maildir: maildir, options: options)
         // In place: no copy of each parsed message.
         for i in parsed.indices { try commit(&parsed[i]) }
