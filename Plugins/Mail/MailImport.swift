@@ -103,7 +103,7 @@ final class MailImport {
         }
         // The stream stays on this thread (progress counters); the splitter
         // pulls its bytes through the pipeline.
-        try StreamPipeline<[RawMessage]>(capacity: 4, chunksAhead: 6).run(stream: stream) { pipe in
+        try StreamPipeline<[RawMessage]>(capacity: 2, chunksAhead: 6).run(stream: stream) { pipe in
             let feed = ChunkFeed(pipe.nextChunk)
             let splitter = MessageSplitter(
                 LineSource(read: feed.read), bodyCapture: bodyCapture, useContentLength: useContentLength)
