@@ -15,7 +15,7 @@ struct WXRPipeline {
     /// event in document order on this thread.
     func run(stream: ByteStream, file: String, handle: (WXREvent) throws -> Void) throws {
         let batchSize = batchSize
-        try StreamPipeline<[WXREvent]>(capacity: 8).run(stream: stream) { pipe in
+        try StreamPipeline<[WXREvent], [WXREvent]>(capacity: 8).run(stream: stream) { pipe in
             var pending: [UInt8] = []
             var offset = 0
             let reader: XMLStreamReader

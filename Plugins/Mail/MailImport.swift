@@ -80,12 +80,13 @@ final class MailImport {
     /// Reads every message of one stream (an mbox or one message file).
     ///
     /// Three stages, so that every core has work: messages are split (the
-    /// byte scanning) on a second thread and handed over in small batches;
-    /// the header parsing of a batch (the costly part, independent per
-    /// message) runs on all cores; the results are committed in input order
-    /// on this thread (contacts, duplicates, events), so the output is the
-    /// same as a sequential run. `threads=1` (and every Maildir message
-    /// file, which is one message) does all three on this thread.
+    /// byte scanning) on a second thread and handed on in batches; each
+    /// batch's headers are parsed (the costly part, independent per message)
+    /// by a worker thread, or by this one while it waits; the results are
+    /// committed in input order on this thread (contacts, duplicates,
+    /// events), so the output is the same as a one-thread run. `threads=1`
+    /// (and every Maildir message file, which is one message) does all three
+    /// on this thread.
     func read(_ stream: ByteStream, path: String? = nil, maildir: MaildirInfo? = nil, singleMessage: Bool = false) throws {
         if options.dedupe, seen.isEmpty, let total = stream.totalBytes, total > 1 << 24 {
             // Size the duplicate table once (about one message per 2 KB)
@@ -95,30 +96,36 @@ final class MailImport {
         let bodyCapture = options.snippet > 0 ? 64 * 1024 : 0
         let useContentLength = options.contentLength
         let batcher = MessageBatcher(firstRecord: record, snippets: options.snippet > 0)
+        let (ids, options) = (ids, options)
+        let parse: @Sendable ([RawMessage]) -> [ParsedMessage] = { batch in
+            batch.map { MessageParser.parse($0, ids: ids, path: path, maildir: maildir, options: options) }
+        }
         if singleMessage || options.threads == 1 {
             let splitter = MessageSplitter(
                 stream, bodyCapture: bodyCapture, useContentLength: useContentLength, singleMessage: singleMessage)
-            try batcher.run(splitter) { try flush($0, path: path, maildir: maildir) }
+            try batcher.run(splitter) { try commitAll(parse($0)) }
             return
         }
         // The stream stays on this thread (progress counters); the splitter
-        // pulls its bytes through the pipeline.
-        try StreamPipeline<[RawMessage]>(capacity: 2, chunksAhead: 6).run(stream: stream) { pipe in
-            let feed = ChunkFeed(pipe.nextChunk)
-            let splitter = MessageSplitter(
-                LineSource(read: feed.read), bodyCapture: bodyCapture, useContentLength: useContentLength)
-            try batcher.run(splitter, deliver: pipe.push)
-        } handle: { batch in
-            try flush(batch, path: path, maildir: maildir)
-        }
+        // pulls its bytes through the pipeline. At most four batches (of up
+        // to 512 messages) are in flight.
+        let workers = (options.threads > 0 ? options.threads : ProcessInfoCores.count) - 1
+        try StreamPipeline<[RawMessage], [ParsedMessage]>(capacity: 4, chunksAhead: 6).run(
+            stream: stream, workers: workers,
+            produce: { pipe in
+                let feed = ChunkFeed(pipe.nextChunk)
+                let splitter = MessageSplitter(
+                    LineSource(read: feed.read), bodyCapture: bodyCapture, useContentLength: useContentLength)
+                try batcher.run(splitter, deliver: pipe.push)
+            },
+            transform: parse, handle: commitAll)
     }
 
-    private func flush(_ batch: [RawMessage], path: String?, maildir: MaildirInfo?) throws {
-        guard let last = batch.last else { return }
-        record = last.index
-        var parsed = MessageParser.parseAll(batch, ids: ids, path: path, maildir: maildir, options: options)
-        // In place: no copy of each parsed message.
-        for i in parsed.indices { try commit(&parsed[i]) }
+    /// Commits parsed messages in order, in place (no copy of each).
+    private func commitAll(_ batch: [ParsedMessage]) throws {
+        var batch = batch
+        for i in batch.indices { try commit(&batch[i]) }
+        if let r = batch.last?.locator.record { record = r }
     }
 
     // MARK: - One message, in input order

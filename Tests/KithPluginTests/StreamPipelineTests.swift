@@ -5,7 +5,7 @@ import Testing
 @Suite("StreamPipeline")
 struct StreamPipelineTests {
     /// A producer that turns every chunk into one batch (its bytes summed).
-    static func sums(_ pipe: StreamPipeline<[Int]>) throws {
+    static func sums(_ pipe: StreamPipeline<[Int], [Int]>) throws {
         var index = 0
         while let chunk = pipe.nextChunk() {
             #expect(!chunk.isEmpty)
@@ -18,7 +18,7 @@ struct StreamPipelineTests {
     func batchesArriveInOrderAndEveryByteOnce(chunkSize: Int) throws {
         let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         var got: [[Int]] = []
-        try StreamPipeline<[Int]>(capacity: 1, chunkSize: chunkSize, chunksAhead: 2).run(
+        try StreamPipeline<[Int], [Int]>(capacity: 1, chunkSize: chunkSize, chunksAhead: 2).run(
             stream: ByteStream(bytes: bytes), produce: Self.sums
         ) { got.append($0) }
         #expect(got.map { $0[0] } == Array(0..<got.count))
@@ -29,7 +29,7 @@ struct StreamPipelineTests {
         struct Broken: Error {}
         var got: [Int] = []
         #expect(throws: Broken.self) {
-            try StreamPipeline<Int>(capacity: 2).run(stream: ByteStream(bytes: [1, 2, 3])) { pipe in
+            try StreamPipeline<Int, Int>(capacity: 2).run(stream: ByteStream(bytes: [1, 2, 3])) { pipe in
                 for k in 0..<5 { try pipe.push(k) }
                 throw Broken()
             } handle: { got.append($0) }
@@ -43,7 +43,7 @@ struct StreamPipelineTests {
         let stream = ByteStream(bytes: bytes)
         #expect(throws: Enough.self) {
             // The producer would run forever; cancelling must stop it.
-            try StreamPipeline<Int>(capacity: 1, chunkSize: 1024).run(stream: stream) { pipe in
+            try StreamPipeline<Int, Int>(capacity: 1, chunkSize: 1024).run(stream: stream) { pipe in
                 var k = 0
                 while true {
                     _ = pipe.nextChunk()
@@ -59,7 +59,7 @@ struct StreamPipelineTests {
 
     @Test func anEmptyStream() throws {
         var got: [[Int]] = []
-        try StreamPipeline<[Int]>().run(stream: ByteStream(bytes: []), produce: Self.sums) { got.append($0) }
+        try StreamPipeline<[Int], [Int]>().run(stream: ByteStream(bytes: []), produce: Self.sums) { got.append($0) }
         #expect(got.isEmpty)
     }
 }
