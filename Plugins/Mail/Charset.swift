@@ -128,9 +128,7 @@ enum Charset: Hashable, Sendable {
         case .utf8: return Charset.validUTF8(bytes)
         case .windows1252: return Charset.decode1252(bytes)
         case .utf7: return Charset.decodeUTF7(bytes)
-        case .foundation(let raw):
-            let data = Data(buffer: bytes)
-            return String(data: data, encoding: String.Encoding(rawValue: raw))
+        case .foundation(let raw): return FoundationDecodings.shared.decode(bytes, encoding: raw)
         }
     }
 
@@ -248,4 +246,44 @@ enum Charset: Hashable, Sendable {
         0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,
         0x017E, 0x0178,
     ]
+}
+
+/// Decodings by Foundation's converters, remembered.
+///
+/// A Foundation conversion costs microseconds (a converter is set up each
+/// call), twenty times a hand decoder; the names and subjects that arrive
+/// in legacy charsets recur across an archive (the same correspondents), so
+/// short inputs are remembered. Bounded: cleared when full. Shared by the
+/// parsing threads behind a lock (held only for the lookup).
+final class FoundationDecodings: @unchecked Sendable {
+    static let shared = FoundationDecodings()
+
+    private struct Key: Hashable {
+        var encoding: UInt
+        var bytes: [UInt8]
+    }
+
+    private let lock = NSLock()
+    private var remembered: [Key: String?] = [:]
+    private let maxEntries = 4096
+    private let maxLength = 256
+
+    func decode(_ bytes: UnsafeBufferPointer<UInt8>, encoding: UInt) -> String? {
+        guard bytes.count <= maxLength else { return Self.convert(bytes, encoding) }
+        let key = Key(encoding: encoding, bytes: Array(bytes))
+        lock.lock()
+        let hit = remembered[key]
+        lock.unlock()
+        if let hit { return hit }
+        let s = Self.convert(bytes, encoding)
+        lock.lock()
+        if remembered.count >= maxEntries { remembered.removeAll(keepingCapacity: true) }
+        remembered[key] = .some(s)
+        lock.unlock()
+        return s
+    }
+
+    private static func convert(_ bytes: UnsafeBufferPointer<UInt8>, _ encoding: UInt) -> String? {
+        String(data: Data(buffer: bytes), encoding: String.Encoding(rawValue: encoding))
+    }
 }

@@ -108,7 +108,7 @@ final class MailImport {
         }
         // The stream stays on this thread (progress counters); the splitter
         // pulls its bytes through the pipeline. At most four batches (of up
-        // to 512 messages) are in flight.
+        // to 256 messages) are in flight.
         let workers = (options.threads > 0 ? options.threads : ProcessInfoCores.count) - 1
         try StreamPipeline<[RawMessage], [ParsedMessage]>(capacity: 4, chunksAhead: 6).run(
             stream: stream, workers: workers,

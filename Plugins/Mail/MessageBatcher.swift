@@ -1,6 +1,6 @@
 /// Gathers split messages into batches for parsing: small ones first (so
 /// the first records come out at once, and a consumer that stops early has
-/// read little), then up to 512 messages (32 with snippets, whose bodies
+/// read little), then up to 256 messages (32 with snippets, whose bodies
 /// are kept) or 8 MiB.
 struct MessageBatcher: Sendable {
     /// Messages read before this input (earlier files of a folder).
@@ -14,7 +14,7 @@ struct MessageBatcher: Sendable {
     /// Splits every message and hands the batches to `deliver`, numbering
     /// messages from `firstRecord + 1`.
     func run(_ splitter: MessageSplitter, deliver: ([RawMessage]) throws -> Void) throws {
-        let maxBatch = snippets ? 32 : 512
+        let maxBatch = snippets ? 32 : 256
         var limit = min(Self.firstBatch, maxBatch)
         var record = firstRecord
         var batch: [RawMessage] = []
