@@ -103,7 +103,10 @@ final class MailImport {
         if singleMessage || options.threads == 1 {
             let splitter = MessageSplitter(
                 stream, bodyCapture: bodyCapture, useContentLength: useContentLength, singleMessage: singleMessage)
-            try batcher.run(splitter) { try commitAll(parse($0)) }
+            try batcher.run(splitter) {
+                var parsed = parse($0)
+                try commitAll(&parsed)
+            }
             return
         }
         // The stream stays on this thread (progress counters); the splitter
@@ -122,8 +125,7 @@ final class MailImport {
     }
 
     /// Commits parsed messages in order, in place (no copy of each).
-    private func commitAll(_ batch: [ParsedMessage]) throws {
-        var batch = batch
+    private func commitAll(_ batch: inout [ParsedMessage]) throws {
         for i in batch.indices { try commit(&batch[i]) }
         if let r = batch.last?.locator.record { record = r }
     }

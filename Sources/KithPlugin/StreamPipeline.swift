@@ -27,7 +27,7 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
     private var chunks: [[UInt8]] = []
     private var firstChunk = 0
     private var inputEnded = false
-    private var queued: [(Int, Batch)] = []
+    private var queued: [(Int, Batch)?] = []
     private var firstQueued = 0
     private var finished: [Int: Output] = [:]
     private var pushed = 0
@@ -99,7 +99,8 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
     /// Takes the oldest batch no thread has started on. Call with `cond` held.
     private func takeQueued() -> (Int, Batch)? {
         guard firstQueued < queued.count else { return nil }
-        let item = queued[firstQueued]
+        // Moved out, so that the taker holds the only reference.
+        let item = queued[firstQueued].take()
         firstQueued += 1
         if firstQueued == queued.count {
             queued.removeAll(keepingCapacity: true)
@@ -157,10 +158,11 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
     /// and hands batches on with ``push(_:)``), `transform` on `workers`
     /// more threads and on this one, and calls `handle` for every
     /// transformed batch, in order, on this thread. `transform` must be
-    /// pure: which thread runs it must not matter.
+    /// pure: which thread runs it must not matter. `handle` gets the only
+    /// reference to its batch, so it can change it in place without a copy.
     public func run(
         stream: ByteStream, workers: Int, produce: @escaping @Sendable (StreamPipeline) throws -> Void,
-        transform: @escaping @Sendable (Batch) -> Output, handle: (Output) throws -> Void
+        transform: @escaping @Sendable (Batch) -> Output, handle: (inout Output) throws -> Void
     ) throws {
         let producer = Thread { [self] in
             do {
@@ -202,8 +204,7 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
                 cond.wait()
             }
             cond.unlock()
-            // Consumed, so that `handle` gets the only reference (and can
-            // change the batch in place without a copy).
+            // Consumed, so that `handle` gets the only reference.
             switch consume work {
             case .read:
                 let c = stream.read(maxCount: chunkSize)
@@ -216,9 +217,9 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
                 cond.lock()
                 finished[seq] = out
                 cond.unlock()
-            case .handle(let out):
+            case .handle(var out):
                 do {
-                    try handle(out)
+                    try handle(&out)
                 } catch {
                     cancelAndWait()
                     throw error
@@ -242,6 +243,6 @@ extension StreamPipeline where Output == Batch {
     public func run(
         stream: ByteStream, produce: @escaping @Sendable (StreamPipeline) throws -> Void, handle: (Batch) throws -> Void
     ) throws {
-        try run(stream: stream, workers: 0, produce: produce, transform: { $0 }, handle: handle)
+        try run(stream: stream, workers: 0, produce: produce, transform: { $0 }, handle: { try handle($0) })
     }
 }
