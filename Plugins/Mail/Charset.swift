@@ -128,7 +128,10 @@ enum Charset: Hashable, Sendable {
         case .utf8: return Charset.validUTF8(bytes)
         case .windows1252: return Charset.decode1252(bytes)
         case .utf7: return Charset.decodeUTF7(bytes)
-        case .foundation(let raw): return FoundationDecodings.shared.decode(bytes, encoding: raw)
+        case .foundation(let raw):
+            return DecodeMemo.foundation.value(bytes, tag: raw) {
+                String(data: Data(buffer: $0), encoding: String.Encoding(rawValue: raw))
+            }
         }
     }
 
@@ -248,42 +251,92 @@ enum Charset: Hashable, Sendable {
     ]
 }
 
-/// Decodings by Foundation's converters, remembered.
+/// Decodings remembered: a bounded, lock-guarded table from input bytes
+/// (plus a tag, e.g. the charset) to the decoded text, shared by the
+/// parsing threads.
 ///
-/// A Foundation conversion costs microseconds (a converter is set up each
-/// call), twenty times a hand decoder; the names and subjects that arrive
-/// in legacy charsets recur across an archive (the same correspondents), so
-/// short inputs are remembered. Bounded: cleared when full. Shared by the
-/// parsing threads behind a lock (held only for the lookup).
-final class FoundationDecodings: @unchecked Sendable {
-    static let shared = FoundationDecodings()
+/// For pure decoders that cost microseconds a call: Foundation's converters
+/// (a converter is set up each call, twenty times a hand decoder) and RFC
+/// 2047 display names. The same correspondents' names recur across an
+/// archive, so most calls are hits. Hand-written rather than a
+/// `Dictionary<[UInt8], String>`: a lookup there needs a key array (an
+/// allocation) and hashes it a byte at a time, which cost most of what a
+/// hit saved. Here the input is hashed once (FNV-1a) and compared in place;
+/// each hash has two slots, and a new entry replaces an old one, so memory
+/// stays bounded. The lock is held for the lookup and the insertion only,
+/// never while decoding.
+final class DecodeMemo: @unchecked Sendable {
+    /// Foundation charset conversions (tag: the NSStringEncoding).
+    static let foundation = DecodeMemo(slots: 4096)
+    /// Display names with encoded words or 8-bit bytes, decoded and cleaned
+    /// (tag: `tag(for:)` of the message charset).
+    static let names = DecodeMemo(slots: 16384)
 
-    private struct Key: Hashable {
-        var encoding: UInt
-        var bytes: [UInt8]
+    private struct Slot {
+        var used = false
+        var hash: UInt64 = 0
+        var tag: UInt = 0
+        var bytes: [UInt8] = []
+        var value: String?
     }
 
     private let lock = NSLock()
-    private var remembered: [Key: String?] = [:]
-    private let maxEntries = 4096
-    private let maxLength = 256
+    private var slots: [Slot]
+    private let mask: Int
+    private let maxLength: Int
+    private var nextVictim = 0
 
-    func decode(_ bytes: UnsafeBufferPointer<UInt8>, encoding: UInt) -> String? {
-        guard bytes.count <= maxLength else { return Self.convert(bytes, encoding) }
-        let key = Key(encoding: encoding, bytes: Array(bytes))
-        lock.lock()
-        let hit = remembered[key]
-        lock.unlock()
-        if let hit { return hit }
-        let s = Self.convert(bytes, encoding)
-        lock.lock()
-        if remembered.count >= maxEntries { remembered.removeAll(keepingCapacity: true) }
-        remembered[key] = .some(s)
-        lock.unlock()
-        return s
+    /// A table of `slots` entries (a power of two) for inputs of at most
+    /// `maxLength` bytes.
+    init(slots: Int, maxLength: Int = 256) {
+        self.slots = Array(repeating: Slot(), count: slots)
+        mask = slots - 1
+        self.maxLength = maxLength
     }
 
-    private static func convert(_ bytes: UnsafeBufferPointer<UInt8>, _ encoding: UInt) -> String? {
-        String(data: Data(buffer: bytes), encoding: String.Encoding(rawValue: encoding))
+    /// `decode`'s result for `bytes` and `tag`, from the table when known.
+    func value(
+        _ bytes: UnsafeBufferPointer<UInt8>, tag: UInt, _ decode: (UnsafeBufferPointer<UInt8>) -> String?
+    ) -> String? {
+        guard bytes.count <= maxLength, bytes.count > 0 else { return decode(bytes) }
+        let h = fnv1a(bytes, 0xcbf2_9ce4_8422_2325 ^ UInt64(tag) &* 0x9E37_79B9_7F4A_7C15)
+        let home = Int(truncatingIfNeeded: h) & mask
+        lock.lock()
+        for i in [home, home ^ 1] where slots[i].used && slots[i].hash == h && slots[i].tag == tag {
+            let same = slots[i].bytes.withUnsafeBufferPointer { stored in
+                stored.count == bytes.count && memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+            }
+            if same {
+                let v = slots[i].value
+                lock.unlock()
+                return v
+            }
+        }
+        lock.unlock()
+        let v = decode(bytes)
+        lock.lock()
+        var i = home
+        if slots[home].used {
+            if !slots[home ^ 1].used {
+                i = home ^ 1
+            } else {
+                nextVictim &+= 1
+                i = home ^ (nextVictim & 1)
+            }
+        }
+        slots[i] = Slot(used: true, hash: h, tag: tag, bytes: Array(bytes), value: v)
+        lock.unlock()
+        return v
+    }
+
+    /// A tag telling message charsets apart (nil too).
+    static func tag(for charset: Charset?) -> UInt {
+        switch charset {
+        case nil: return 0
+        case .utf8: return 1
+        case .windows1252: return 2
+        case .utf7: return 3
+        case .foundation(let raw): return 4 | raw << 4
+        }
     }
 }
