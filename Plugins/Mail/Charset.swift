@@ -263,8 +263,9 @@ enum Charset: Hashable, Sendable {
 /// allocation) and hashes it a byte at a time, which cost most of what a
 /// hit saved. Here the input is hashed once (FNV-1a) and compared in place;
 /// each hash has two slots, and a new entry replaces an old one, so memory
-/// stays bounded. The lock is held for the lookup and the insertion only,
-/// never while decoding.
+/// stays bounded. Sixteen locks, each for a sixteenth of the slots (so two
+/// parsing threads rarely wait for each other), held for the lookup and the
+/// insertion only, never while decoding.
 final class DecodeMemo: @unchecked Sendable {
     /// Foundation charset conversions (tag: the NSStringEncoding).
     static let foundation = DecodeMemo(slots: 4096)
@@ -280,15 +281,15 @@ final class DecodeMemo: @unchecked Sendable {
         var value: String?
     }
 
-    private let lock = NSLock()
+    private let locks = (0..<16).map { _ in NSLock() }
     private var slots: [Slot]
     private let mask: Int
     private let maxLength: Int
-    private var nextVictim = 0
 
     /// A table of `slots` entries (a power of two) for inputs of at most
     /// `maxLength` bytes.
     init(slots: Int, maxLength: Int = 256) {
+        precondition(slots >= 2 && slots & (slots - 1) == 0, "DecodeMemo: slots must be a power of two")
         self.slots = Array(repeating: Slot(), count: slots)
         mask = slots - 1
         self.maxLength = maxLength
@@ -301,6 +302,8 @@ final class DecodeMemo: @unchecked Sendable {
         guard bytes.count <= maxLength, bytes.count > 0 else { return decode(bytes) }
         let h = fnv1a(bytes, 0xcbf2_9ce4_8422_2325 ^ UInt64(tag) &* 0x9E37_79B9_7F4A_7C15)
         let home = Int(truncatingIfNeeded: h) & mask
+        // Both slots of a hash (home, home ^ 1) are under one lock.
+        let lock = locks[(home >> 1) & 15]
         lock.lock()
         for i in [home, home ^ 1] where slots[i].used && slots[i].hash == h && slots[i].tag == tag {
             let same = slots[i].bytes.withUnsafeBufferPointer { stored in
@@ -317,12 +320,8 @@ final class DecodeMemo: @unchecked Sendable {
         lock.lock()
         var i = home
         if slots[home].used {
-            if !slots[home ^ 1].used {
-                i = home ^ 1
-            } else {
-                nextVictim &+= 1
-                i = home ^ (nextVictim & 1)
-            }
+            // The other slot if free, else one picked by the hash.
+            i = slots[home ^ 1].used ? home ^ Int((h >> 40) & 1) : home ^ 1
         }
         slots[i] = Slot(used: true, hash: h, tag: tag, bytes: Array(bytes), value: v)
         lock.unlock()
