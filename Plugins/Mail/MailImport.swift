@@ -111,9 +111,12 @@ final class MailImport {
         }
         // The stream stays on this thread (progress counters); the splitter
         // pulls its bytes through the pipeline. At most four batches (of up
-        // to 256 messages) are in flight.
+        // to 256 messages) are in flight. Chunks of 64 KiB: 256 KiB arrays
+        // made on one thread and freed on another are mapped and unmapped by
+        // malloc every time (35,000 page faults per 50,000 messages, 6,000
+        // with 64 KiB; a fifth of the threaded run's CPU).
         let workers = (options.threads > 0 ? options.threads : ProcessInfoCores.count) - 1
-        try StreamPipeline<[RawMessage], [ParsedMessage]>(capacity: 4, chunksAhead: 6).run(
+        try StreamPipeline<[RawMessage], [ParsedMessage]>(capacity: 4, chunkSize: 64 << 10, chunksAhead: 24).run(
             stream: stream, workers: workers,
             produce: { pipe in
                 let feed = ChunkFeed(pipe.nextChunk)
