@@ -71,7 +71,9 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
             chunks.removeAll(keepingCapacity: true)
             firstChunk = 0
         }
-        cond.broadcast()
+        // Wake the reader once half the read-ahead is used, not per chunk
+        // (each wake-up costs both other threads a trip through the kernel).
+        if chunks.count - firstChunk <= chunksAhead / 2 { cond.broadcast() }
         return c
     }
 
