@@ -425,7 +425,7 @@ enum AddressParser {
         if tokens.count == 1, firstToken.kind == .quoted,
             !UnsafeBufferPointer(rebasing: b[firstToken.start..<firstToken.end]).contains(0x5C)
         {
-            return cleanName(EncodedWords.decode(UnsafeBufferPointer(rebasing: b[firstToken.start..<firstToken.end]), messageCharset: messageCharset))
+            return nameText(UnsafeBufferPointer(rebasing: b[firstToken.start..<firstToken.end]), messageCharset: messageCharset)
         }
         var contiguous = true
         var prevEnd = -1
@@ -444,7 +444,7 @@ enum AddressParser {
             prevEnd = t.end
         }
         if contiguous {
-            return cleanName(EncodedWords.decode(UnsafeBufferPointer(rebasing: b[firstToken.start..<prevEnd]), messageCharset: messageCharset))
+            return nameText(UnsafeBufferPointer(rebasing: b[firstToken.start..<prevEnd]), messageCharset: messageCharset)
         }
         var out: [UInt8] = []
         for t in tokens {
@@ -461,7 +461,27 @@ enum AddressParser {
                 out += b[t.start..<t.end]
             }
         }
-        return cleanName(EncodedWords.decode(out, messageCharset: messageCharset))
+        return out.withUnsafeBufferPointer { nameText($0, messageCharset: messageCharset) }
+    }
+
+    /// A display name's text: encoded words decoded, then `cleanName`. Names
+    /// recur (the same correspondents), so those that need decoding (an
+    /// encoded word or an 8-bit byte) are remembered in `DecodeMemo.names`.
+    private static func nameText(_ raw: UnsafeBufferPointer<UInt8>, messageCharset: Charset?) -> String? {
+        var plain = true
+        var i = 0
+        while i < raw.count {
+            let c = raw[i]
+            if c >= 0x80 || (c == 0x3D && i + 1 < raw.count && raw[i + 1] == 0x3F) {
+                plain = false
+                break
+            }
+            i += 1
+        }
+        if plain { return cleanName(EncodedWords.decode(raw, messageCharset: messageCharset)) }
+        return DecodeMemo.names.value(raw, tag: DecodeMemo.tag(for: messageCharset)) {
+            cleanName(EncodedWords.decode($0, messageCharset: messageCharset))
+        }
     }
 
     private static func commentText(_ b: UnsafeBufferPointer<UInt8>, _ t: Token, messageCharset: Charset?) -> String? {
@@ -472,7 +492,7 @@ enum AddressParser {
             out.append(b[i])
             i += 1
         }
-        return cleanName(EncodedWords.decode(out, messageCharset: messageCharset))
+        return out.withUnsafeBufferPointer { nameText($0, messageCharset: messageCharset) }
     }
 
     /// Whitespace collapsed and trimmed, one pair of enclosing quotes

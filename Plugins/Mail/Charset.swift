@@ -129,8 +129,9 @@ enum Charset: Hashable, Sendable {
         case .windows1252: return Charset.decode1252(bytes)
         case .utf7: return Charset.decodeUTF7(bytes)
         case .foundation(let raw):
-            let data = Data(buffer: bytes)
-            return String(data: data, encoding: String.Encoding(rawValue: raw))
+            return DecodeMemo.foundation.value(bytes, tag: raw) {
+                String(data: Data(buffer: $0), encoding: String.Encoding(rawValue: raw))
+            }
         }
     }
 
@@ -248,4 +249,93 @@ enum Charset: Hashable, Sendable {
         0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,
         0x017E, 0x0178,
     ]
+}
+
+/// Decodings remembered: a bounded, lock-guarded table from input bytes
+/// (plus a tag, e.g. the charset) to the decoded text, shared by the
+/// parsing threads.
+///
+/// For pure decoders that cost microseconds a call: Foundation's converters
+/// (a converter is set up each call, twenty times a hand decoder) and RFC
+/// 2047 display names. The same correspondents' names recur across an
+/// archive, so most calls are hits. Hand-written rather than a
+/// `Dictionary<[UInt8], String>`: a lookup there needs a key array (an
+/// allocation) and hashes it a byte at a time, which cost most of what a
+/// hit saved. Here the input is hashed once (FNV-1a) and compared in place;
+/// each hash has two slots, and a new entry replaces an old one, so memory
+/// stays bounded. Sixteen locks, each for a sixteenth of the slots (so two
+/// parsing threads rarely wait for each other), held for the lookup and the
+/// insertion only, never while decoding.
+final class DecodeMemo: @unchecked Sendable {
+    /// Foundation charset conversions (tag: the NSStringEncoding).
+    static let foundation = DecodeMemo(slots: 4096)
+    /// Display names with encoded words or 8-bit bytes, decoded and cleaned
+    /// (tag: `tag(for:)` of the message charset).
+    static let names = DecodeMemo(slots: 16384)
+
+    private struct Slot {
+        var used = false
+        var hash: UInt64 = 0
+        var tag: UInt = 0
+        var bytes: [UInt8] = []
+        var value: String?
+    }
+
+    private let locks = (0..<16).map { _ in NSLock() }
+    private var slots: [Slot]
+    private let mask: Int
+    private let maxLength: Int
+
+    /// A table of `slots` entries (a power of two) for inputs of at most
+    /// `maxLength` bytes.
+    init(slots: Int, maxLength: Int = 256) {
+        precondition(slots >= 2 && slots & (slots - 1) == 0, "DecodeMemo: slots must be a power of two")
+        self.slots = Array(repeating: Slot(), count: slots)
+        mask = slots - 1
+        self.maxLength = maxLength
+    }
+
+    /// `decode`'s result for `bytes` and `tag`, from the table when known.
+    func value(
+        _ bytes: UnsafeBufferPointer<UInt8>, tag: UInt, _ decode: (UnsafeBufferPointer<UInt8>) -> String?
+    ) -> String? {
+        guard bytes.count <= maxLength, bytes.count > 0 else { return decode(bytes) }
+        let h = fnv1a(bytes, 0xcbf2_9ce4_8422_2325 ^ UInt64(tag) &* 0x9E37_79B9_7F4A_7C15)
+        let home = Int(truncatingIfNeeded: h) & mask
+        // Both slots of a hash (home, home ^ 1) are under one lock.
+        let lock = locks[(home >> 1) & 15]
+        lock.lock()
+        for i in [home, home ^ 1] where slots[i].used && slots[i].hash == h && slots[i].tag == tag {
+            let same = slots[i].bytes.withUnsafeBufferPointer { stored in
+                stored.count == bytes.count && memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+            }
+            if same {
+                let v = slots[i].value
+                lock.unlock()
+                return v
+            }
+        }
+        lock.unlock()
+        let v = decode(bytes)
+        lock.lock()
+        var i = home
+        if slots[home].used {
+            // The other slot if free, else one picked by the hash.
+            i = slots[home ^ 1].used ? home ^ Int((h >> 40) & 1) : home ^ 1
+        }
+        slots[i] = Slot(used: true, hash: h, tag: tag, bytes: Array(bytes), value: v)
+        lock.unlock()
+        return v
+    }
+
+    /// A tag telling message charsets apart (nil too).
+    static func tag(for charset: Charset?) -> UInt {
+        switch charset {
+        case nil: return 0
+        case .utf8: return 1
+        case .windows1252: return 2
+        case .utf7: return 3
+        case .foundation(let raw): return 4 | raw << 4
+        }
+    }
 }

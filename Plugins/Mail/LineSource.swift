@@ -18,7 +18,8 @@ import KithPlugin
 /// pieces, and only the first piece counts as a line start, so memory stays
 /// bounded whatever the input.
 final class LineSource {
-    private let stream: ByteStream
+    /// Returns up to `maxCount` more bytes (never more), nil at the end.
+    private let read: (_ maxCount: Int) -> [UInt8]?
     private var buf: UnsafeMutablePointer<UInt8>
     private var cap: Int
     private var start = 0
@@ -31,8 +32,14 @@ final class LineSource {
     /// The 1-based number of the line the next `nextLine()` returns.
     private(set) var lineNumber = 1
 
-    init(_ stream: ByteStream, maxLine: Int = 1 << 20) {
-        self.stream = stream
+    convenience init(_ stream: ByteStream, maxLine: Int = 1 << 20) {
+        self.init(maxLine: maxLine) { stream.read(maxCount: $0) }
+    }
+
+    /// Reads through `read`, which returns up to `maxCount` more bytes (an
+    /// empty array or nil at the end of input).
+    init(maxLine: Int = 1 << 20, read: @escaping (_ maxCount: Int) -> [UInt8]?) {
+        self.read = read
         self.maxLine = maxLine
         cap = 1 << 20
         buf = .allocate(capacity: cap)
@@ -68,10 +75,11 @@ final class LineSource {
             buf = nb
             cap = newCap
         }
-        guard let chunk = stream.read(maxCount: cap - end) else {
+        guard let chunk = read(cap - end), !chunk.isEmpty else {
             eof = true
             return false
         }
+        precondition(chunk.count <= cap - end, "LineSource: the reader returned more than asked")
         chunk.withUnsafeBufferPointer { p in
             (buf + end).update(from: p.baseAddress!, count: p.count)
         }
@@ -132,9 +140,11 @@ final class LineSource {
                 return (start, e, nl + 1, true)
             }
             if end - start >= maxLine {
-                // Over-long line: hand out a piece (keep a trailing CR for the next piece).
-                var e = end
-                if buf[e - 1] == 0x0D { e -= 1 }
+                // Over-long line: hand out a piece of `maxLine` bytes (keep
+                // a trailing CR for the next piece). Its length depends on
+                // the bytes only, not on how the input arrived in chunks.
+                var e = start + maxLine
+                if buf[e - 1] == 0x0D && e - 1 > start { e -= 1 }
                 return (start, e, e, false)
             }
             let scanned = end - start

@@ -21,7 +21,8 @@ public import KithPlugin
 /// - `content-length=ignore`: never trust Content-Length (default: trusted
 ///   when it ends exactly at a message boundary).
 /// - `dedupe=no`: report every copy of a repeated message.
-/// - `threads=N`: parse headers on N threads (default: up to 4 cores).
+/// - `threads=N`: parse headers on N threads, split on one more (default:
+///   up to 4 cores; `1` does everything on the calling thread).
 public struct MailPlugin: Importer {
     public init() {}
 

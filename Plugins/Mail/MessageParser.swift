@@ -1,4 +1,3 @@
-import Dispatch
 import KithModel
 
 #if canImport(Glibc)
@@ -54,35 +53,6 @@ struct ParsedMessage {
 
 /// Reads the header fields of split messages into `ParsedMessage`s.
 enum MessageParser {
-    /// Parses a batch, on every core when it is large enough; results in input order.
-    static func parseAll(
-        _ batch: [RawMessage], ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
-    ) -> [ParsedMessage] {
-        let n = batch.count
-        let workers = min(options.threads > 0 ? options.threads : ProcessInfoCores.count, max(1, n / 32))
-        if workers <= 1 {
-            return batch.map { parse($0, ids: ids, path: path, maildir: maildir, options: options) }
-        }
-        // Workers initialise distinct slots of the result in place (no copies).
-        return [ParsedMessage](unsafeUninitializedCapacity: n) { buffer, count in
-            let slots = Slots(base: buffer)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let lo = n * w / workers
-                let hi = n * (w + 1) / workers
-                for i in lo..<hi {
-                    (slots.base.baseAddress! + i).initialize(
-                        to: parse(batch[i], ids: ids, path: path, maildir: maildir, options: options))
-                }
-            }
-            count = n
-        }
-    }
-
-    /// Distinct slots written by distinct workers: no two touch the same one.
-    private struct Slots: @unchecked Sendable {
-        let base: UnsafeMutableBufferPointer<ParsedMessage>
-    }
-
     static func parse(
         _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
     ) -> ParsedMessage {
@@ -335,8 +305,8 @@ enum MessageParser {
     }
 }
 
-/// The number of cores to parse on (at most 4: beyond that the splitter is
-/// the bottleneck).
+/// The number of threads to parse on (at most 4: beyond that the splitter
+/// is the bottleneck).
 enum ProcessInfoCores {
     static let count: Int = {
         #if canImport(Glibc)

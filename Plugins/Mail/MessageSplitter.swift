@@ -72,11 +72,20 @@ final class MessageSplitter {
 
     private let singleMessage: Bool
 
-    init(
+    convenience init(
         _ stream: ByteStream, bodyCapture: Int = 0, useContentLength: Bool = true, singleMessage: Bool = false,
         headerCap: Int = 1 << 20
     ) {
-        src = LineSource(stream)
+        self.init(
+            LineSource(stream), bodyCapture: bodyCapture, useContentLength: useContentLength,
+            singleMessage: singleMessage, headerCap: headerCap)
+    }
+
+    init(
+        _ src: LineSource, bodyCapture: Int = 0, useContentLength: Bool = true, singleMessage: Bool = false,
+        headerCap: Int = 1 << 20
+    ) {
+        self.src = src
         self.singleMessage = singleMessage
         self.bodyCapture = bodyCapture
         self.useContentLength = useContentLength
