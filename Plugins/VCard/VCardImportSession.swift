@@ -329,7 +329,7 @@ struct VCardImportSession {
     }
 
     private mutating func property(_ parsed: VCardProperty) {
-        var p = parsed
+        let p = parsed
         if p.kind == .begin && valueIs(p, "VCARD") {
             // A BEGIN inside an open card is a nested card (2.1 AGENT) when the
             // card said AGENT or is 2.1; otherwise the open card lacks its END.
