@@ -483,6 +483,21 @@ enum HeaderVocabulary {
     /// Folds case and accents and keeps letters and digits only:
     /// "E-mail 2 Address" → "email2address", "Straße privat" → "strasseprivat".
     static func normalize(_ s: String) -> String {
+        // Most headers are ASCII: lower-case their letters and digits
+        // directly (Foundation's folding cost ~10k instructions a name, and
+        // the vocabulary folds a few thousand names when first used).
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(s.utf8.count)
+            for b in s.utf8 {
+                switch b {
+                case 0x41...0x5A: bytes.append(b | 0x20)
+                case 0x61...0x7A, 0x30...0x39: bytes.append(b)
+                default: break
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)

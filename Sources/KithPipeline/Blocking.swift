@@ -171,6 +171,12 @@ struct Blocking: Sendable {
     /// pass), or that sorts the indices in `subset` (ascending) by their keys.
     static func radixOrder(_ keys: [UInt64], _ subset: [Int32]? = nil) -> [Int32] {
         var order = subset ?? [Int32](0..<Int32(keys.count))
+        // Four passes over 65,536 counters cost more than a comparison sort
+        // below a few thousand keys (a small incremental match, say).
+        if order.count < 4096 {
+            order.sort { (keys[Int($0)], $0) < (keys[Int($1)], $1) }
+            return order
+        }
         var tmp = [Int32](repeating: 0, count: order.count)
         var counts = [Int](repeating: 0, count: 65_537)
         for shift in stride(from: 0, to: 64, by: 16) {

@@ -30,15 +30,21 @@ public struct NicknameTable: Sendable {
             groupOf[formal] = g
             return g
         }
+        // The bundled data is plain lower-case ASCII, which folding leaves
+        // as it is; skipping it for such names halves the cost of loading
+        // the table, paid by every run (even one adding a single contact).
+        func fold(_ s: Substring) -> String {
+            s.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } ? String(s) : TextFolding.fold(s)
+        }
         for line in lines.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let formal = TextFolding.fold(line[..<colon])
+            let formal = fold(line[..<colon])
             guard !formal.isEmpty else { continue }
             let g = group(formal)
             groups[formal, default: []].append(g)
             parents[formal, default: []].append(g)
             for nick in line[line.index(after: colon)...].split(separator: " ") {
-                let n = TextFolding.fold(nick)
+                let n = fold(nick)
                 guard !n.isEmpty, n != formal else { continue }
                 if formal.count > n.count {
                     groups[n, default: []].append(g)
