@@ -460,21 +460,24 @@ struct VocabularyEntry {
 enum HeaderVocabulary {
     static let entries: [String: [VocabularyEntry]] = {
         var out: [String: [VocabularyEntry]] = [:]
-        for line in headerVocabularyTable.split(separator: "\n") {
-            let parts = line.split(separator: "|", omittingEmptySubsequences: false)
-            guard parts.count == 4, let spec = FieldSpec.parse(String(parts[0])) else { continue }
+        // Split on bytes (the separators are ASCII): splitting a String walks
+        // Characters, which cost more than building the table itself.
+        func text(_ bytes: Substring.UTF8View) -> String { String(decoding: bytes, as: UTF8.self) }
+        for line in headerVocabularyTable.utf8.split(separator: 0x0A) {
+            let parts = line.split(separator: 0x7C, omittingEmptySubsequences: false)  // |
+            guard parts.count == 4, let spec = FieldSpec.parse(text(parts[0])) else { continue }
             let entry = VocabularyEntry(
-                spec: spec, family: String(parts[1]), languages: parts[2].split(separator: ",").map(String.init))
-            for name in parts[3].split(separator: ";") {
-                let key = normalize(String(name))
+                spec: spec, family: text(parts[1]), languages: parts[2].split(separator: 0x2C).map(text))  // ,
+            for name in parts[3].split(separator: 0x3B) {  // ;
+                let key = normalize(text(name))
                 guard !key.isEmpty else { continue }
-                var list = out[key] ?? []
-                if let same = list.firstIndex(where: { $0.spec == spec && $0.family == entry.family }) {
-                    for l in entry.languages where !list[same].languages.contains(l) { list[same].languages.append(l) }
+                // Mutated in place: a copy of the list per name was most of
+                // the cost of building the vocabulary.
+                if let same = out[key]?.firstIndex(where: { $0.spec == spec && $0.family == entry.family }) {
+                    for l in entry.languages where !out[key]![same].languages.contains(l) { out[key]![same].languages.append(l) }
                 } else {
-                    list.append(entry)
+                    out[key, default: []].append(entry)
                 }
-                out[key] = list
             }
         }
         return out
@@ -514,3 +517,4 @@ enum HeaderVocabulary {
     /// The meanings of a normalised name.
     static func lookup(_ key: String) -> [VocabularyEntry] { entries[key] ?? [] }
 }
+

@@ -36,15 +36,18 @@ public struct NicknameTable: Sendable {
         func fold(_ s: Substring) -> String {
             s.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } ? String(s) : TextFolding.fold(s)
         }
-        for line in lines.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
+        // Split on bytes: splitting a String walks Characters (grapheme
+        // breaking), which cost more than everything else here.
+        for lineBytes in lines.utf8.split(separator: 0x0A) {
+            let line = Substring(String(decoding: lineBytes, as: UTF8.self))
+            guard let colon = line.utf8.firstIndex(of: 0x3A) else { continue }
             let formal = fold(line[..<colon])
             guard !formal.isEmpty else { continue }
             let g = group(formal)
             groups[formal, default: []].append(g)
             parents[formal, default: []].append(g)
-            for nick in line[line.index(after: colon)...].split(separator: " ") {
-                let n = fold(nick)
+            for nickBytes in line.utf8[line.utf8.index(after: colon)...].split(separator: 0x20) {
+                let n = fold(Substring(String(decoding: nickBytes, as: UTF8.self)))
                 guard !n.isEmpty, n != formal else { continue }
                 if formal.count > n.count {
                     groups[n, default: []].append(g)
@@ -56,8 +59,20 @@ public struct NicknameTable: Sendable {
                 }
             }
         }
-        for (name, list) in groups { groups[name] = Array(Set(list)).sorted() }
-        for (name, list) in parents { parents[name] = Array(Set(list)).sorted() }
+        // Sorted and unique, in place (no Set and no dictionary copy per name).
+        func tidy(_ table: inout [String: [Int32]]) {
+            for i in table.indices {
+                table.values[i].sort()
+                var w = 0
+                for v in table.values[i] where w == 0 || table.values[i][w - 1] != v {
+                    table.values[i][w] = v
+                    w += 1
+                }
+                table.values[i].removeLast(table.values[i].count - w)
+            }
+        }
+        tidy(&groups)
+        tidy(&parents)
     }
 
     /// The shared table: the English dataset plus Kith's own additions.
