@@ -12,7 +12,7 @@ internal import Foundation
 /// `log2(m / u)`. Exact agreement on a value is weighed by how common that
 /// value is (term frequency): `log2(m / p)` where `p` is the share of records
 /// holding the value, so a rare surname says more than "Smith".
-public struct MatchModel: Sendable {
+public struct MatchModel: Sendable, Codable, Equatable {
     /// Probability that two records picked at random are the same person.
     public var prior: Double
     /// `m[field][level]`; level 0 (missing) unused.

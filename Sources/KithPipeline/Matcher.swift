@@ -117,7 +117,12 @@ public struct Matcher: Sendable {
 
     /// Matches `contacts`. `recordKeys` name the records for the rules (one
     /// per contact; see ``RecordKey``).
-    public func match(_ contacts: some ContactCollection, recordKeys: [String]? = nil) -> MatchResult {
+    ///
+    /// `model`, when given, is used instead of estimating one on `contacts`
+    /// (its m, u and prior; term-frequency floors come from `contacts`): an
+    /// incremental match of a few records against a large store is better
+    /// served by the model estimated on the whole store.
+    public func match(_ contacts: some ContactCollection, recordKeys: [String]? = nil, model given: MatchModel? = nil) -> MatchResult {
         var stats = MatchStats()
         stats.records = contacts.count
         var clock = Date()
@@ -131,7 +136,13 @@ public struct Matcher: Sendable {
         let blocking = Blocking(features: features)
         stats.blocks = blocking.blockCount
         lap("block")
-        let model = estimateModel(features, blocking)
+        var model: MatchModel
+        if let given {
+            model = given
+            model.frequencyFloor = Self.frequencyFloors(features)
+        } else {
+            model = estimateModel(features, blocking)
+        }
         lap("estimate")
         let reviewWeight = Self.weight(forProbability: options.reviewProbability)
         let pairs = scoreAll(features, blocking, model, minWeight: min(reviewWeight, Self.weight(forProbability: options.mergeProbability)), stats: &stats)
@@ -171,6 +182,14 @@ public struct Matcher: Sendable {
         fs.finish()
         return fs
     }
+    /// Per field, one record's share of the records holding a value.
+    static func frequencyFloors(_ fs: FeatureStore) -> [Double] {
+        [
+            fs.givenRecords, fs.familyRecords, fs.emailRecords, fs.phoneRecords, fs.orgRecords, fs.cityRecords,
+            fs.postcodeRecords, fs.streetRecords, fs.regionRecords, fs.birthRecords, fs.identRecords, fs.webRecords,
+        ].map { 1 / Double(max($0, 1)) }
+    }
+
     /// EM on the comparison patterns of a deterministic sample of candidate pairs.
     func estimateModel(_ fs: FeatureStore, _ blocking: Blocking) -> MatchModel {
         let target = 150_000
@@ -202,10 +221,7 @@ public struct Matcher: Sendable {
             return false
         }.map { ($0.key, $0.value) }
         var model = MatchModel.estimate(patterns: patterns)
-        model.frequencyFloor = [
-            fs.givenRecords, fs.familyRecords, fs.emailRecords, fs.phoneRecords, fs.orgRecords, fs.cityRecords,
-            fs.postcodeRecords, fs.streetRecords, fs.regionRecords, fs.birthRecords, fs.identRecords, fs.webRecords,
-        ].map { 1 / Double(max($0, 1)) }
+        model.frequencyFloor = Self.frequencyFloors(fs)
         // u from random pairs (deterministic).
         let n = fs.count
         var randomCounts: [SIMD16<UInt8>: Int] = [:]

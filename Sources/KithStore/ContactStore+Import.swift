@@ -48,6 +48,9 @@ extension ContactStore {
         public var recordsReturned = 0
         /// Contact records matched into people in this import.
         public var contactsMatched = 0
+        /// True when the match used the model kept from the store's last
+        /// large match instead of estimating one (see docs/store.md).
+        public var usedStoredModel = false
         public var seconds = 0.0
 
         public init() {}
@@ -77,7 +80,7 @@ extension ContactStore {
             try writer.finishSource()
             self.phaseTimes["read and store records", default: 0] += Date().timeIntervalSince(t0)
             var report = writer.report
-            report.contactsMatched = try self.assignClusters(db, changed: writer.changedContacts)
+            (report.contactsMatched, report.usedStoredModel) = try self.assignClusters(db, changed: writer.changedContacts)
             return report
         }
         // After a large import, fold the write-ahead log into the database now

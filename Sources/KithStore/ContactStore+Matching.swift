@@ -54,9 +54,10 @@ extension ContactStore {
     }
 
     /// Matches the `changed` contact records against the store and records
-    /// their people, suggestions and decisions. Returns how many were matched.
-    func assignClusters(_ db: Database, changed: [ChangedContact]) throws -> Int {
-        guard !changed.isEmpty else { return 0 }
+    /// their people, suggestions and decisions. Returns how many were
+    /// matched and whether the store's kept model was used.
+    func assignClusters(_ db: Database, changed: [ChangedContact]) throws -> (matched: Int, usedStoredModel: Bool) {
+        guard !changed.isEmpty else { return (0, false) }
         var clock = Date()
         func lap(_ name: String) {
             phaseTimes[name, default: 0] += Date().timeIntervalSince(clock)
@@ -160,7 +161,15 @@ extension ContactStore {
         // 4. Match them with the user's rules.
         var options = MatchOptions()
         options.rules = try Self.rules(db)
-        let result = Matcher(options: options).match(contacts, recordKeys: uids)
+        // A small match (a few new records and their context) uses the model
+        // estimated on the store by the last large one: a hundred-odd
+        // records support no estimate of their own, and its prior is the
+        // store's. A large match estimates afresh and keeps its model.
+        let stored = contacts.count < Self.modelMinimumRecords ? try Self.storedModel(db) : nil
+        let result = Matcher(options: options).match(contacts, recordKeys: uids, model: stored)
+        if stored == nil && contacts.count >= Self.modelMinimumRecords {
+            try Self.saveModel(db, result.model, records: contacts.count)
+        }
         lap("match")
         let now = Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)).isoString
         let insertCluster = try db.cachedStatement(sql: "INSERT OR IGNORE INTO cluster (id, createdAt) VALUES (?, ?)")
@@ -205,7 +214,24 @@ extension ContactStore {
             try Self.suggest(db, uids[s.a], uids[s.b], weight: s.weight, probability: s.probability, reason: s.reason)
         }
         lap("record people")
-        return matched
+        return (matched, stored != nil)
+    }
+
+    /// Matches of at least this many records estimate a model and keep it;
+    /// smaller ones use the kept model.
+    static let modelMinimumRecords = 2_000
+
+    /// The model kept by the last large match, if any.
+    static func storedModel(_ db: Database) throws -> MatchModel? {
+        guard let body = try String.fetchOne(db, sql: "SELECT body FROM matchModel WHERE id = 1") else { return nil }
+        return try? JSONDecoder().decode(MatchModel.self, from: Data(body.utf8))
+    }
+
+    static func saveModel(_ db: Database, _ model: MatchModel, records: Int) throws {
+        let body = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+        let now = Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)).isoString
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO matchModel (id, records, body, at) VALUES (1, ?, ?, ?)", arguments: [records, body, now])
     }
 
     static func suggest(_ db: Database, _ a: String, _ b: String, weight: Double, probability: Double, reason: String) throws {

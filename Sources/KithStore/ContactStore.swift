@@ -32,6 +32,18 @@ public final class ContactStore {
                 INSERT INTO importRun (id, at) SELECT max(lastImport), '' FROM record WHERE lastImport IS NOT NULL;
                 """)
         }
+        m.registerMigration("v3-match-model") { db in
+            // The model estimated by the last large match, for small
+            // incremental ones (see ContactStore+Matching).
+            try db.execute(sql: """
+                CREATE TABLE matchModel (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    records INTEGER NOT NULL,     -- how many records it was estimated on
+                    body TEXT NOT NULL,           -- JSON: prior, m, u per field and level
+                    at TEXT NOT NULL
+                )
+                """)
+        }
         return m
     }
 

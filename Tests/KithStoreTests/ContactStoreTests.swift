@@ -46,7 +46,7 @@ struct ContactStoreTests {
         let path = tempStorePath()
         let store = try ContactStore(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedMigrations() == ["v1", "v2-record-kind-index"])
+        #expect(try store.appliedMigrations() == ["v1", "v2-record-kind-index", "v3-match-model"])
         #expect(try store.statistics() == ContactStore.Statistics())
     }
 
@@ -112,6 +112,36 @@ struct ContactStoreTests {
         #expect(try people(store).count == 2, "the caller is Anna")
         #expect(ContactStore.digits("+49 (30) 123-4567") == "49301234567")
         #expect(ContactStore.digits("\u{661}\u{662}-\u{663}") == "\u{661}\u{662}\u{663}")
+    }
+
+    @Test func aLargeImportKeepsItsModelForLaterSmallOnes() throws {
+        let store = try ContactStore(path: tempStorePath())
+        // 2,200 invented people; every tenth also appears as "Last, First".
+        let given = ["Anneliese", "Bartholomew", "Cordula", "Dragan", "Emilia", "Florentin", "Gesine", "Hartmut", "Irmela", "Joost"]
+        let syllables = ["wen", "dor", "lund", "ham", "kel", "ver", "mor", "tal", "brand", "ski", "stro", "fen"]
+        var contacts: [Contact] = []
+        for k in 0..<2_200 {
+            let first = given[k % given.count]
+            let family = (syllables[k % 12] + syllables[(k / 12) % 12] + syllables[(k / 144) % 12]).capitalized
+            let email = "\(first.lowercased()).\(family.lowercased())\(k)@example.org"
+            contacts.append(person("b:\(k)", "\(first) \(family)", email: email, file: "big.vcf", line: k + 1, recordId: "B\(k)"))
+            if k % 10 == 0 {
+                contacts.append(person("b:\(k)x", "\(family), \(first)", email: email.uppercased(), file: "big.vcf", line: k + 1, recordId: "B\(k)x"))
+            }
+        }
+        let big = try importFile(store, "big.vcf", contacts, hash: "h1")
+        #expect(!big.usedStoredModel)
+        #expect(try people(store).count == 2_200)
+        // One new record of a known person: matched with the kept model.
+        let k = 1_234
+        let first = given[k % given.count]
+        let family = (syllables[k % 12] + syllables[(k / 12) % 12] + syllables[(k / 144) % 12]).capitalized
+        let newcomer = person("n:1", "\(first) \(family)", email: "\(first.lowercased()).\(family.lowercased())\(k)@example.org",
+            file: "new.vcf", line: 1, recordId: "N1")
+        let small = try importFile(store, "new.vcf", [newcomer], hash: "n1")
+        #expect(small.usedStoredModel)
+        #expect(small.contactsMatched == 1)
+        #expect(try people(store).count == 2_200, "the newcomer joined the person with their address")
     }
 
     @Test func rulesSurviveReimportAndSplitIsRemembered() throws {
