@@ -100,6 +100,7 @@ extension ContactStore {
         // (EM), which a handful of new records cannot support. Context records
         // never change person; they inform the estimate and vote if they match.
         var others = Set<Int64>()
+        let kept = changed.count < Self.modelMinimumRecords ? try Self.storedModel(db) : nil
         if active > changed.count {
             if changed.count * 2 >= active {
                 others = Set(try Int64.fetchAll(db, sql: "SELECT id FROM record WHERE kind = 'contact' AND state = 'active'"))
@@ -112,7 +113,8 @@ extension ContactStore {
                     let ids = try Int64.fetchAll(lookup, arguments: [k, Self.maxKeyFrequency + 1])
                     if ids.count <= Self.maxKeyFrequency { others.formUnion(ids) }
                 }
-                // An evenly spread sample: one index seek per sample point
+                // An evenly spread sample, for estimating a model (not needed
+                // when the store keeps one): one index seek per sample point
                 // between the smallest and largest record id.
                 // Two queries: SQLite answers min() or max() alone from the
                 // rowid b-tree, but scans the table for both at once (1.6 s on 1M).
@@ -121,7 +123,7 @@ extension ContactStore {
                 let seek = try db.cachedStatement(sql: """
                     SELECT id FROM record WHERE kind = 'contact' AND state = 'active' AND id >= ? ORDER BY id LIMIT 1
                     """)
-                let points = Int64(Self.contextSample)
+                let points = Int64(kept == nil ? Self.contextSample : 0)
                 for k in 0..<points where hi > lo {
                     if let id = try Int64.fetchOne(seek, arguments: [lo + (hi - lo) * k / points]) { others.insert(id) }
                 }
@@ -165,7 +167,7 @@ extension ContactStore {
         // estimated on the store by the last large one: a hundred-odd
         // records support no estimate of their own, and its prior is the
         // store's. A large match estimates afresh and keeps its model.
-        let stored = contacts.count < Self.modelMinimumRecords ? try Self.storedModel(db) : nil
+        let stored = contacts.count < Self.modelMinimumRecords ? kept : nil
         let result = Matcher(options: options).match(contacts, recordKeys: uids, model: stored)
         if stored == nil && contacts.count >= Self.modelMinimumRecords {
             try Self.saveModel(db, result.model, records: contacts.count)
