@@ -79,6 +79,8 @@ struct ContactStoreTests {
         #expect(after[annaPerson] == ["anna.vogt@example.org"], "Anna keeps her person id")
         #expect(!after.values.contains(["bob.okafor@example.com"]))
         #expect(try store.statistics().vanishedRecords == 1)
+        #expect(try store.statistics().people == 2, "Anna and Carol; Bob's only record vanished")
+        #expect(try store.statistics().contactRecords == 2)
     }
 
     @Test func aRecordWithoutAnIdKeepsItsKeyWhenLinesShift() throws {
