@@ -217,5 +217,13 @@ struct ContactStoreTests {
         #expect(Set(p.contact.sources.map(\.file)) == ["a.vcf", "b.csv"])
         #expect(try store.people(matching: "1234567").count == 1)
         #expect(try store.people(matching: "nobody-here").isEmpty)
+        // Through the key index: the address as another spelling, the
+        // number in another format, the name in full.
+        #expect(try store.people(matching: "Anna.Vogt@Example.org").first?.contact.id == p.contact.id)
+        #expect(try store.people(matching: "030 1234567").first?.contact.id == p.contact.id)
+        #expect(try store.people(matching: "+49 (30) 123-4567").first?.contact.id == p.contact.id)
+        #expect(try store.people(matching: "Anna-Lena Vogt").first?.contact.id == p.contact.id)
+        #expect(try store.people(matching: "Robert Fischer-Okafor").first?.contact.emails.map(\.address) == ["bob.okafor@example.com"])
+        #expect(try store.people(matching: "Anna Okafor").isEmpty, "a family key alone is not a match")
     }
 }
