@@ -1,4 +1,4 @@
-public import KithModel
+internal import KithModel
 public import KithPlugin
 
 /// The canonical JSON Lines format (docs/jsonl.md): one record per line, the

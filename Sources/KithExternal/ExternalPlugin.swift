@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-public import KithJSON
-public import KithModel
+internal import KithJSON
+internal import KithModel
 public import KithPlugin
 
 /// A format plugin that is a separate program, `kith-plugin-NAME`, speaking
@@ -116,7 +116,7 @@ public struct ExternalPlugin: Importer, Exporter {
         if path == nil {
             let tmp = NSTemporaryDirectory() + "kith-ext-\(UUID().uuidString)"
             let stream = try source.openStream()
-            FileManager.default.createFile(atPath: tmp, contents: nil)
+            _ = FileManager.default.createFile(atPath: tmp, contents: nil)
             guard let h = FileHandle(forWritingAtPath: tmp) else {
                 throw PluginError(.unwritable, "cannot create a temporary file for \(label)", file: source.name)
             }

@@ -1,3 +1,5 @@
+internal import KithModel
+
 /// Interns strings to dense ids, keeping their UTF-8 bytes in one block.
 ///
 /// After ``freeze()`` the bytes are read through plain pointers (no
@@ -198,14 +200,7 @@ struct FeatureStore: Sendable {
 
     /// 64-bit FNV-1a of a string's UTF-8 (collisions are negligible at this
     /// width for the millions of values of one run).
-    static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h &*= 0x100_0000_01b3
-        }
-        return h
-    }
+    static func hash(_ s: String) -> UInt64 { FNV1a.hash(s) }
 
     /// Appends one normalised record.
     mutating func append(_ r: NormalizedRecord, nicknames: NicknameTable) {

@@ -87,7 +87,7 @@ extension ContactStore {
         // (it is then as large as what was imported), rather than leaving the
         // next small import or reader to pay for it.
         if report.recordsAdded + report.recordsUpdated >= 10_000 {
-            try? database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            _ = try? database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         }
         report.seconds = Date().timeIntervalSince(start)
         return report

@@ -113,7 +113,8 @@ struct SplitterTests {
     @Test func gmailTakeoutEnvelope() {
         let text = message("From: \"Liz Thornton\" <liz.thornton@gmail.com>\nX-GM-THRID: 1844347792267117879\nX-Gmail-Labels: Inbox,Important,Opened", envelope: "From 1844347792267117879@xxx Fri Sep 26 17:18:40 +0000 2025")
         let o = importMail(text)
-        let i = try? #require(o.interactions.first)
+        #expect(o.interactions.count == 1)
+        let i = o.interactions.first
         #expect(i?.extensions["mail:gmail-thread"] == ["1844347792267117879"])
         #expect(i?.extensions["mail:gmail-labels"] == ["Inbox", "Important", "Opened"])
     }
