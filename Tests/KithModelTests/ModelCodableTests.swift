@@ -69,6 +69,22 @@ struct ModelCodableTests {
         // FNV-1a 64 of the empty string is its offset basis.
         #expect(StableID.hash("") == "cbf29ce484222325")
         #expect(StableID.hash("a", "b") != StableID.hash("ab"))
+        // FNV-1a 64 of "a" (published test vector), as 16 digits.
+        #expect(StableID.hash("a") == "af63dc4c8601ec8c")
+        #expect(FNV1a.hash("a") == 0xaf63_dc4c_8601_ec8c)
+    }
+
+    @Test func fileHasherGivesTheIdsRecordGives() {
+        for plugin in ["csv", "mail", String(repeating: "x-very-long-plugin-id", count: 3)] {
+            let f = StableID.FileHasher(plugin: plugin, file: "exports/people.csv")
+            let byId = StableID.record(plugin: plugin, file: "exports/people.csv", locator: Locator(line: 9), recordId: "C-17")
+            #expect(f.id(recordId: "C-17") == byId)
+            let at = Locator(line: 12, record: -3, path: "inner/x")
+            #expect(f.id(locator: at) == StableID.record(plugin: plugin, file: "exports/people.csv", locator: at))
+            #expect(byId.hasPrefix(plugin + ":") && byId.count == plugin.utf8.count + 17)
+            #expect(f.format(0) == plugin + ":0000000000000000")
+            #expect(f.format(0xF) == plugin + ":000000000000000f")
+        }
     }
 
     @Test func displayNameComposesParts() {
