@@ -193,8 +193,8 @@ struct CSVImport {
         let headerBytes = header.map { Array($0.utf8) }
         if let plan, threads > 1 {
             try runParallel(
-                tokenizer: tokenizer, plan: plan, headerBytes: headerBytes, delimiter: sniff.delimiter, threads: threads, summary: &summary,
-                emit)
+                stream: stream, transcoder: transcoder, tokenizer: tokenizer, plan: plan, headerBytes: headerBytes,
+                delimiter: sniff.delimiter, threads: threads, summary: &summary, emit)
             return summary
         }
         loop: while true {
