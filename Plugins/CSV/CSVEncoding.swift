@@ -129,7 +129,8 @@ struct CSVEncoding: Equatable {
 /// multi-byte code page uses LF as a trail byte, so cutting after an LF never
 /// splits a character.
 final class UTF8Transcoder {
-    private let stream: ByteStream
+    /// The raw chunks: the stream's, or those of `readFrom(_:)`.
+    private var read: () -> [UInt8]?
     private let encoding: CSVEncoding
     private var carry: [UInt8] = []
     private var utf16: UTF16Transcoder
@@ -137,20 +138,25 @@ final class UTF8Transcoder {
     private var legacyInvalid = false
     /// True once a byte sequence could not be decoded and was replaced.
     var hadInvalidBytes: Bool { legacyInvalid || utf16.replacedInvalid }
-    private let chunkSize: Int
 
     init(stream: ByteStream, encoding: CSVEncoding, chunkSize: Int = 256 * 1024) {
-        self.stream = stream
+        read = { stream.read(maxCount: chunkSize) }
         self.encoding = encoding
-        self.chunkSize = chunkSize
         utf16 = UTF16Transcoder(bigEndian: encoding.kind == .utf16BE)
         if encoding.bomLength > 0 { stream.skip(encoding.bomLength) }
+    }
+
+    /// Takes the raw bytes from `source` from now on: the stream's bytes not
+    /// yet read, handed over by whoever reads the stream (decoding state,
+    /// such as half a UTF-16 pair, carries over).
+    func readFrom(_ source: @escaping () -> [UInt8]?) {
+        read = source
     }
 
     /// The next UTF-8 chunk; nil at the end.
     func next() -> [UInt8]? {
         while !done {
-            let raw = stream.read(maxCount: chunkSize)
+            let raw = read()
             if raw == nil { done = true }
             switch encoding.kind {
             case .utf8:

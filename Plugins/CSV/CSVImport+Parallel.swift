@@ -1,14 +1,16 @@
 import KithModel
 import KithPlugin
 
-// Reading with `threads=N`: the calling thread splits the input into records
-// (the tokenizer is about four times faster than building contacts) and
-// numbers them; N workers build the contacts of batches of rows; the calling
-// thread delivers the results in file order. Splitting stays serial, so quote
-// state never has to be guessed at a chunk boundary, and every row gets the
-// same line, record number, warnings and contact as in the serial reader.
-// The one piece of cross-row state, "was this record id used by an earlier
-// row", is settled at delivery (`RowAssembler.defersDuplicateIDs`).
+// Reading with `threads=N`, through a `StreamPipeline`: the calling thread
+// reads the stream; the pipeline's producer thread decodes it, splits it into
+// records (the tokenizer is about four times faster than building contacts)
+// and numbers them; the calling thread and N-1 workers build the contacts of
+// batches of rows; the calling thread delivers them in file order. Splitting
+// stays serial, so quote state never has to be guessed at a chunk boundary,
+// and every row gets the same line, record number, warnings and contact as in
+// the serial reader. The one piece of cross-row state, "was this record id
+// used by an earlier row", is settled at delivery
+// (`RowAssembler.defersDuplicateIDs`).
 
 /// Rows split by the tokenizer, their fields copied out of its buffer.
 struct CSVRowBatch: Sendable {
@@ -43,80 +45,55 @@ struct AssembledRow: Sendable {
     var index: Int
 }
 
+/// The tokenizer, which has read the header, and the transcoder feeding it,
+/// handed to the pipeline's producer thread: the calling thread does not
+/// touch either again, and the thread's start orders its earlier uses before
+/// the producer's.
+private struct SplitterHandover: @unchecked Sendable {
+    let tokenizer: CSVTokenizer
+    let transcoder: UTF8Transcoder
+}
+
 extension CSVImport {
-    /// Reads the records after the header with `threads` workers; emits
-    /// exactly what the serial loop in `run` emits, in the same order.
+    /// Reads the records after the header with `threads` threads building
+    /// contacts; emits exactly what the serial loop in `run` emits, in the
+    /// same order.
     func runParallel(
-        tokenizer: CSVTokenizer, plan: ColumnPlan, headerBytes: [[UInt8]], delimiter: UInt8, threads: Int, summary: inout ImportSummary,
-        _ emit: (ImportEvent) throws -> Void
+        stream: ByteStream, transcoder: UTF8Transcoder, tokenizer: CSVTokenizer, plan: ColumnPlan, headerBytes: [[UInt8]],
+        delimiter: UInt8, threads: Int, summary: inout ImportSummary, _ emit: (ImportEvent) throws -> Void
     ) throws {
         let file = source.name
-        // The calling thread splits the rows and also builds contacts while
-        // it waits (see `OrderedParallelMap.next`), so it counts as a worker.
-        let map = OrderedParallelMap<CSVRowBatch, [AssembledRow]>(workers: threads - 1, maxInFlight: threads * 4) {
-            var assembler = RowAssembler(plan: plan, file: file)
-            assembler.defersDuplicateIDs = true
-            return { batch in Self.assemble(batch, plan: plan, delimiter: delimiter, assembler: &assembler) }
-        }
-        defer { map.shutdown() }
-
+        let maxBatchRows = max(1, batchRows)
+        let handover = SplitterHandover(tokenizer: tokenizer, transcoder: transcoder)
         var ids = RecordIDs(plugin: "csv", file: file)
-        var index = 0
-        var inputDone = false
-        var lastBytes = 0
-        var lastFields = 0
-        // Batches start small and double, so that the first contacts come
-        // out after a few rows rather than after `threads * 4` full batches
-        // (streaming: the importer contract reads at most half of a large
-        // input before the first record).
-        var batchRows = min(8, max(1, self.batchRows))
-        while true {
-            while !inputDone && map.hasRoom {
-                var batch = CSVRowBatch()
-                batch.rows.reserveCapacity(batchRows)
-                // Sized like the last batch: growing them from empty cost
-                // about 500 instructions a row (callgrind).
-                batch.bytes.reserveCapacity(lastBytes + lastBytes / 8)
-                batch.fields.reserveCapacity(lastFields + lastFields / 8)
-                while batch.rows.count < batchRows {
-                    let result = tokenizer.next()
-                    if case .end = result {
-                        inputDone = true
-                        break
-                    }
-                    if case .unterminated(let line) = result {
-                        index += 1
-                        batch.rows.append(.init(fieldEnd: batch.fields.count, line: line, index: index, stray: false, unterminated: true))
-                        continue
-                    }
-                    let line = tokenizer.recordLine
-                    let stray = tokenizer.recordHadStrayQuote
-                    tokenizer.withRecord { r in
-                        if r.isBlank || Self.isHeaderRepeat(r, headerBytes) { return }
-                        index += 1
-                        Self.copy(r, into: &batch)
-                        batch.rows.append(.init(fieldEnd: batch.fields.count, line: line, index: index, stray: stray, unterminated: false))
+        // The calling thread builds contacts too while it waits, so it
+        // counts as one of the `threads`. Chunks of 64 KiB, as in the mail
+        // reader: they are made on this thread and freed on the producer.
+        try StreamPipeline<CSVRowBatch, [AssembledRow]>(capacity: threads * 4, chunkSize: 64 << 10, chunksAhead: 4).run(
+            stream: stream, workers: threads - 1,
+            produce: { pipe in
+                handover.transcoder.readFrom(pipe.nextChunk)
+                try Self.split(handover.tokenizer, headerBytes: headerBytes, maxBatchRows: maxBatchRows, deliver: pipe.push)
+            },
+            makeTransform: {
+                var assembler = RowAssembler(plan: plan, file: file)
+                assembler.defersDuplicateIDs = true
+                return { batch in Self.assemble(batch, plan: plan, delimiter: delimiter, assembler: &assembler) }
+            },
+            handle: { rows in
+                // Each row's event is swapped out of the array (nil left in
+                // its place) and handed on: iterating would copy every field
+                // of every contact (retain, and release with the array),
+                // about 400 instructions a row; reversing the array for
+                // `popLast` cost about 1,000.
+                try rows.withUnsafeMutableBufferPointer { p in
+                    for i in p.indices {
+                        var event: ImportEvent? = nil
+                        swap(&event, &p[i].event)
+                        try deliver(p[i], event)
                     }
                 }
-                lastBytes = batch.bytes.count
-                lastFields = batch.fields.count
-                batchRows = min(batchRows * 2, max(1, self.batchRows))
-                if !batch.rows.isEmpty { map.submit(batch) }
-            }
-            guard var rows = map.next() else { break }
-            // Each row's event is swapped out of the array (nil left in its
-            // place) and handed on: iterating would copy every field of every
-            // contact (retain, and release with the array), about 400
-            // instructions a row; reversing the array for `popLast` cost
-            // about 1,000.
-            try rows.withUnsafeMutableBufferPointer { p in
-                for i in p.indices {
-                    var event: ImportEvent? = nil
-                    swap(&event, &p[i].event)
-                    try deliver(p[i], event)
-                }
-            }
-        }
+            })
 
         func deliver(_ row: AssembledRow, _ event: consuming ImportEvent?) throws {
             summary.recordsRead += 1
@@ -136,6 +113,55 @@ extension CSVImport {
             }
             for w in row.warnings { try emit(diagnostic(.warning, line: row.line, record: row.index, w.message, code: w.code)) }
             try emit(event)
+        }
+    }
+
+    /// The producer's job: splits the records after the header into batches
+    /// of rows (numbered, blank rows and repeated headers dropped, as in the
+    /// serial loop) and hands them to `deliver`.
+    static func split(
+        _ tokenizer: CSVTokenizer, headerBytes: [[UInt8]], maxBatchRows: Int, deliver: (CSVRowBatch) throws -> Void
+    ) throws {
+        var index = 0
+        var inputDone = false
+        var lastBytes = 0
+        var lastFields = 0
+        // Batches start small and double, so that the first contacts come
+        // out after a few rows rather than after `threads * 4` full batches
+        // (streaming: the importer contract reads at most half of a large
+        // input before the first record).
+        var batchRows = min(8, maxBatchRows)
+        while !inputDone {
+            var batch = CSVRowBatch()
+            batch.rows.reserveCapacity(batchRows)
+            // Sized like the last batch: growing them from empty cost about
+            // 500 instructions a row (callgrind).
+            batch.bytes.reserveCapacity(lastBytes + lastBytes / 8)
+            batch.fields.reserveCapacity(lastFields + lastFields / 8)
+            while batch.rows.count < batchRows {
+                let result = tokenizer.next()
+                if case .end = result {
+                    inputDone = true
+                    break
+                }
+                if case .unterminated(let line) = result {
+                    index += 1
+                    batch.rows.append(.init(fieldEnd: batch.fields.count, line: line, index: index, stray: false, unterminated: true))
+                    continue
+                }
+                let line = tokenizer.recordLine
+                let stray = tokenizer.recordHadStrayQuote
+                tokenizer.withRecord { r in
+                    if r.isBlank || Self.isHeaderRepeat(r, headerBytes) { return }
+                    index += 1
+                    Self.copy(r, into: &batch)
+                    batch.rows.append(.init(fieldEnd: batch.fields.count, line: line, index: index, stray: stray, unterminated: false))
+                }
+            }
+            lastBytes = batch.bytes.count
+            lastFields = batch.fields.count
+            batchRows = min(batchRows * 2, maxBatchRows)
+            if !batch.rows.isEmpty { try deliver(batch) }
         }
     }
 

@@ -96,8 +96,8 @@ struct CSVImport {
     /// Threads building contacts: `threads=N`, 0 for one per core (at most
     /// 4); default 1. The events do not depend on it. Not on by default: on
     /// the 2-core machine the figures in docs/csv.md come from, shared with
-    /// other builds, two threads used about 40% more CPU time than one and
-    /// finished later.
+    /// other builds, two threads used 30–140% more CPU time than one and
+    /// seldom finished sooner.
     func threadCount(inputBytes: Int?) throws -> Int {
         guard let v = options["threads"] else { return 1 }
         guard let t = Int(v), t >= 0 else { throw PluginError(.badOption, "threads expects a number (0 picks)", file: source.name) }
@@ -193,8 +193,8 @@ struct CSVImport {
         let headerBytes = header.map { Array($0.utf8) }
         if let plan, threads > 1 {
             try runParallel(
-                tokenizer: tokenizer, plan: plan, headerBytes: headerBytes, delimiter: sniff.delimiter, threads: threads, summary: &summary,
-                emit)
+                stream: stream, transcoder: transcoder, tokenizer: tokenizer, plan: plan, headerBytes: headerBytes,
+                delimiter: sniff.delimiter, threads: threads, summary: &summary, emit)
             return summary
         }
         loop: while true {

@@ -114,9 +114,10 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
         return item
     }
 
-    private func startWorker(_ transform: @escaping @Sendable (Batch) -> Output) {
+    private func startWorker(_ makeTransform: @escaping @Sendable () -> (Batch) -> Output) {
         workersRunning += 1
         let thread = Thread { [self] in
+            let transform = makeTransform()
             cond.lock()
             while true {
                 if cancelled { break }
@@ -166,6 +167,18 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
         stream: ByteStream, workers: Int, produce: @escaping @Sendable (StreamPipeline) throws -> Void,
         transform: @escaping @Sendable (Batch) -> Output, handle: (inout Output) throws -> Void
     ) throws {
+        try run(stream: stream, workers: workers, produce: produce, makeTransform: { transform }, handle: handle)
+    }
+
+    /// Like `run(stream:workers:produce:transform:handle:)`, for a transform
+    /// with scratch state: every thread that transforms (each worker, and
+    /// this one on its first batch) calls `makeTransform` once, on itself,
+    /// and uses the result for every batch it takes, so that state needs no
+    /// locking. The output must still not depend on which thread made it.
+    public func run(
+        stream: ByteStream, workers: Int, produce: @escaping @Sendable (StreamPipeline) throws -> Void,
+        makeTransform: @escaping @Sendable () -> (Batch) -> Output, handle: (inout Output) throws -> Void
+    ) throws {
         let producer = Thread { [self] in
             do {
                 try produce(self)
@@ -179,8 +192,9 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
         producer.stackSize = stackSize
         producer.start()
         cond.lock()
-        for _ in 0..<max(0, workers) { startWorker(transform) }
+        for _ in 0..<max(0, workers) { startWorker(makeTransform) }
         cond.unlock()
+        var transform: ((Batch) -> Output)?
         while true {
             cond.lock()
             var work = Work.done
@@ -215,7 +229,8 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
                 cond.broadcast()
                 cond.unlock()
             case .transform(let seq, let batch):
-                let out = transform(batch)
+                if transform == nil { transform = makeTransform() }
+                let out = transform!(batch)
                 cond.lock()
                 finished[seq] = out
                 cond.unlock()

@@ -1,3 +1,4 @@
+import Foundation
 import KithModel
 import KithPlugin
 import KithTestSupport
@@ -124,6 +125,31 @@ struct ParallelTests {
     func conformanceWithThreads(_ name: String) throws {
         let problems = ImporterConformance.check(CSVPlugin(), sample: try fixture(name), fileName: name, options: PluginOptions(["threads": "2"]))
         #expect(problems.isEmpty, "\(problems)")
+    }
+
+    /// The producer thread takes over the decoder mid-file (after the
+    /// header was read on the calling thread): UTF-16 (surrogate pairs, BOM)
+    /// and a legacy code page over several hundred KiB, so that decoding
+    /// state crosses the hand-over and the pipeline's chunk boundaries.
+    @Test(arguments: [String.Encoding.utf16LittleEndian, .utf16BigEndian, .windowsCP1252])
+    func decodedInputHandedToTheSplitter(_ encoding: String.Encoding) throws {
+        var lines = ["id,name,email,notes"]
+        for i in 0..<8000 {
+            let name = encoding == .windowsCP1252 ? "Zoë Müller \(i)" : "Zoë 𝒜lgebra 😀 \(i)"
+            lines.append("r\(i % 4000),\(name),z\(i)@example.org,\(i % 9 == 0 ? "\"über\r\nzwei\"" : "ça")")
+        }
+        var bytes = Array(lines.joined(separator: "\r\n").data(using: encoding)!)
+        if encoding == .utf16BigEndian { bytes = [0xFE, 0xFF] + bytes }
+        #expect(bytes.count > 300_000)
+        func run(_ threads: Int) throws -> Run {
+            let run = CSVImport(source: .bytes(bytes, name: "invented.csv"), options: PluginOptions(["threads": String(threads)]), batchRows: 100)
+            var out = Run()
+            out.summary = try run.run { out.events.append($0) }
+            return out
+        }
+        let serial = try run(1)
+        #expect(serial.summary?.recordsRead == 8000)
+        #expect(try run(2) == serial)
     }
 
     @Test func headerlessMappingFallsBackToSerial() throws {

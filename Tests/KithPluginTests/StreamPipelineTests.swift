@@ -57,6 +57,33 @@ struct StreamPipelineTests {
         #expect(stream.bytesConsumed < bytes.count)
     }
 
+    /// Batches transformed on several threads (uneven delays) are handled
+    /// in the order they were pushed; each transform runs only on the
+    /// thread that made it.
+    @Test(arguments: [0, 1, 3])
+    func transformedBatchesArriveInOrder(workers: Int) throws {
+        let bytes = [UInt8](repeating: 1, count: 300)
+        var got: [Int] = []
+        try StreamPipeline<Int, Int>(capacity: 5, chunkSize: 1).run(
+            stream: ByteStream(bytes: bytes), workers: workers,
+            produce: { pipe in
+                var n = 0
+                while pipe.nextChunk() != nil {
+                    try pipe.push(n)
+                    n += 1
+                }
+            },
+            makeTransform: {
+                let owner = Thread.current
+                return { n in
+                    if n % 7 == 0 { usleep(UInt32(200 + (n % 5) * 100)) }
+                    return Thread.current === owner ? n * n : -1
+                }
+            },
+            handle: { got.append($0) })
+        #expect(got == (0..<300).map { $0 * $0 })
+    }
+
     @Test func anEmptyStream() throws {
         var got: [[Int]] = []
         try StreamPipeline<[Int], [Int]>().run(stream: ByteStream(bytes: []), produce: Self.sums) { got.append($0) }
