@@ -1,68 +1,17 @@
 import KithModel
 
-/// Makes contact ids exactly as `StableID.record` does, without re-hashing
-/// the file name for every row, and keeps them unique within the file.
+/// Makes contact ids exactly as `StableID.record` does (through
+/// `StableID.FileHasher`, the file name hashed once), and keeps them unique
+/// within the file.
 struct RecordIDs {
-    private static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
-    private static let prime: UInt64 = 0x100_0000_01b3
-    private let plugin: String
-    /// The bytes of "plugin:", the start of every id.
-    private let prefixBytes: [UInt8]
-    /// FNV-1a state after the file name and the separator.
-    private let afterFile: UInt64
+    private let hasher: StableID.FileHasher
     private var seen = SeenRecordIDs()
 
     init(plugin: String, file: String) {
-        self.plugin = plugin
-        prefixBytes = Array((plugin + ":").utf8)
-        var h = Self.offset
-        for b in file.utf8 {
-            h ^= UInt64(b)
-            h &*= Self.prime
-        }
-        h ^= 0x1F
-        h &*= Self.prime
-        afterFile = h
+        hasher = StableID.FileHasher(plugin: plugin, file: file)
     }
 
-    // Over the contiguous UTF-8 bytes: iterating `String.utf8` cost about
-    // 300 instructions for an 8-byte id (callgrind), this a third of it.
-    private static func feed(_ h: inout UInt64, _ s: String) {
-        var s = s
-        s.withUTF8 { p in
-            for b in p {
-                h ^= UInt64(b)
-                h &*= prime
-            }
-        }
-    }
-
-    // The id is written into a stack buffer and made a String in one
-    // `String(decoding:)`. Measured (callgrind, 20k rows):
-    // `String(unsafeUninitializedCapacity:)` with a closure cost about 560
-    // instructions per id; this about 200 (most of it the allocation).
-    private func render(_ h: UInt64) -> String {
-        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let n = prefixBytes.count
-        guard n + 16 <= 32 else {
-            var s = plugin + ":"
-            s.append(String(h, radix: 16).leftPadded(to: 16))
-            return s
-        }
-        return withUnsafeMutableBytes(of: &buffer) { raw in
-            let out = raw.bindMemory(to: UInt8.self)
-            for k in 0..<n { out[k] = prefixBytes[k] }
-            var v = h
-            var i = n + 15
-            while i >= n {
-                let d = UInt8(truncatingIfNeeded: v & 0xF)
-                out[i] = d < 10 ? 48 + d : 87 + d
-                v >>= 4
-                i -= 1
-            }
-            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<(n + 16)]), as: UTF8.self)
-        }
-    }
+    private func render(_ h: UInt64) -> String { hasher.format(h) }
 
     /// The id for a row: from its record id when it has one not seen before
     /// in this file, else from its position.
@@ -70,12 +19,9 @@ struct RecordIDs {
         if var recordId, !recordId.isEmpty {
             // One pass over the bytes for the hash and the duplicate check.
             let (h, new) = recordId.withUTF8 { b in
-                var h = afterFile
-                for x in b {
-                    h ^= UInt64(x)
-                    h &*= Self.prime
-                }
-                return (h, seen.insert(utf8: b, hash: h))
+                var h = hasher.afterFile
+                h.add(b)
+                return (h.value, seen.insert(utf8: b, hash: h.value))
             }
             if new { return render(h) }
             warnings.append(Self.duplicateWarning)
@@ -90,9 +36,9 @@ struct RecordIDs {
 
     /// The hash a record id's contact id is made from (what `claim` takes).
     func hash(recordId: String) -> UInt64 {
-        var h = afterFile
-        Self.feed(&h, recordId)
-        return h
+        var h = hasher.afterFile
+        h.add(recordId)
+        return h.value
     }
 
     /// The id for `hash(recordId:)`'s value, without the duplicate check.
@@ -103,17 +49,7 @@ struct RecordIDs {
     mutating func claim(_ recordId: String, hash h: UInt64) -> Bool { seen.insert(recordId, hash: h) }
 
     /// The id from a row's position (file, line, record number).
-    func positional(_ locator: Locator) -> String {
-        var h = afterFile
-        Self.feed(&h, locator.path ?? "")
-        h ^= 0x1F
-        h &*= Self.prime
-        Self.feed(&h, String(locator.line ?? 0))
-        h ^= 0x1F
-        h &*= Self.prime
-        Self.feed(&h, String(locator.record ?? 0))
-        return render(h)
-    }
+    func positional(_ locator: Locator) -> String { hasher.id(locator: locator) }
 }
 
 /// The record ids already used in one file, in memory that stays flat for
@@ -219,11 +155,5 @@ struct HashSet64 {
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = h
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
