@@ -53,9 +53,12 @@ enum Maildir {
             } else {
                 // Only what looks like mail: a folder of .eml files also
                 // holds READMEs and pictures.
-                let head = (try? ByteStream(path: path).peek(FormatProbe.headSize)) ?? []
-                if MailPlugin().detect(FormatProbe(fileName: entry, head: head)).confidence >= 50 {
-                    try readFile(path, relative: rel, info: nil, into: run)
+                // The stream that was peeked at is the one read: each file
+                // is opened once.
+                let stream = try? ByteStream(path: path)
+                let head = stream?.peek(FormatProbe.headSize) ?? []
+                if let stream, MailPlugin().detect(FormatProbe(fileName: entry, head: head)).confidence >= 50 {
+                    try run.read(stream, path: rel, maildir: nil, singleMessage: false)
                 } else {
                     try run.emit(
                         .diagnostic(
