@@ -11,6 +11,26 @@ struct UIDSet {
     private var hashes = ContiguousArray<UInt64>(repeating: 0, count: 1024)
     private var uids: [String] = []
 
+    /// True when `uid` was added.
+    func contains(_ uid: String) -> Bool {
+        var u = uid
+        let h = u.withUTF8 { p -> UInt64 in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in p {
+                h ^= UInt64(b)
+                h &*= 0x100_0000_01b3
+            }
+            return h
+        }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while slots[i] != 0 {
+            if hashes[i] == h && uids[Int(slots[i]) - 1] == uid { return true }
+            i = (i + 1) & mask
+        }
+        return false
+    }
+
     /// Adds `uid`; false when it was already there.
     mutating func insert(_ uid: String) -> Bool {
         var u = uid
