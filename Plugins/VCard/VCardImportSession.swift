@@ -81,12 +81,10 @@ struct VCardImportSession {
     /// Handed to each card's builder and back (see `ExtensionCache`).
     private var extensionCache = ExtensionCache()
     var junkReported = false
-    /// For threaded reading (`VCardParallel`): whether each contact's id
-    /// was made from its UID, and whether an AGENT card's id went into its
-    /// enclosing card, so that the calling thread can correct ids for a UID
-    /// first seen in an earlier batch.
-    var trackIDs = false
-    var uidKeyed: [Bool] = []
+    /// For threaded reading (`VCardParallel`): ids are made from every UID
+    /// (the calling thread remakes those of repeated UIDs), and whether an
+    /// AGENT card's id went into its enclosing card is noted.
+    var batchMode = false
     var agentUsedID = false
 
     init(file: String, plugin: String, fallbackCharset: String?) {
@@ -536,8 +534,7 @@ struct VCardImportSession {
         let uid = card.builder.uid
         var idKey = uid
         // One hash of the UID, not two (`contains` then `insert`).
-        if let u = uid, !seenUIDs.insert(u) { idKey = nil }
-        if trackIDs { uidKeyed.append(idKey != nil) }
+        if !batchMode, let u = uid, !seenUIDs.insert(u) { idKey = nil }
         slot!.id = StableID.record(plugin: plugin, file: file, locator: locator, recordId: idKey)
         slot!.sources = [Provenance(plugin: plugin, file: file, locator: locator, recordId: uid)]
         if card.isAgent, !stack.isEmpty {
