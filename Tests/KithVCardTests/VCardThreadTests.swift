@@ -155,6 +155,24 @@ struct VCardThreadTests {
         try Self.checkSame("END:VCARD\nEND:VCARD\n", "stray ends", sizes: [1, 5, 100])
     }
 
+    @Test("a UTF-8 byte order mark is skipped; UTF-16 is read on one thread")
+    func byteOrderMarks() throws {
+        let text = Self.plain + Self.awkward
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let (serial, serialSummary) = try Self.events(bom + Array(text.utf8), threads: 1)
+        for size in [1, 9, 100, 4096] {
+            let (threaded, summary) = try Self.events(bom + Array(text.utf8), threads: 2, batchBytes: size)
+            #expect(threaded == serial, "BOM, batch=\(size)")
+            #expect(summary == serialSummary)
+        }
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for u in text.utf16 { utf16 += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        let (serial16, _) = try Self.events(utf16, threads: 1)
+        let (threaded16, _) = try Self.events(utf16, threads: 2, batchBytes: 1)
+        #expect(threaded16 == serial16)
+        #expect(threaded16.count == serial.count)
+    }
+
     @Test("many cards with repeated UIDs across batches")
     func repeatedUIDs() throws {
         var text = ""
