@@ -7,8 +7,10 @@
 /// (callgrind); this costs about a tenth of that.
 struct UIDSet {
     /// Slot → index into `uids` plus one; 0 for an empty slot.
-    private var slots = ContiguousArray<Int32>(repeating: 0, count: 1024)
-    private var hashes = ContiguousArray<UInt64>(repeating: 0, count: 1024)
+    /// Empty until the first insert (a threaded read makes a reader per
+    /// batch that inserts nothing).
+    private var slots = ContiguousArray<Int32>()
+    private var hashes = ContiguousArray<UInt64>()
     private var uids: [String] = []
 
     /// True when `uid` was added.
@@ -22,6 +24,7 @@ struct UIDSet {
             }
             return h
         }
+        if slots.isEmpty { return false }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
         while slots[i] != 0 {
@@ -56,7 +59,7 @@ struct UIDSet {
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
+        let size = max(1024, slots.count * 2)
         var newSlots = ContiguousArray<Int32>(repeating: 0, count: size)
         var newHashes = ContiguousArray<UInt64>(repeating: 0, count: size)
         let mask = size - 1
