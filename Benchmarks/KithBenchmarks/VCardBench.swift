@@ -8,12 +8,18 @@ import KithVCard
 func benchVCard(path: String) throws {
     let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
     print("vCard, \(path) (\(size) bytes)")
+    // KITH_VCARD_OPTIONS="threads=1" passes plugin options.
+    var options = PluginOptions()
+    for kv in (ProcessInfo.processInfo.environment["KITH_VCARD_OPTIONS"] ?? "").split(separator: ";") {
+        let parts = kv.split(separator: "=", maxSplits: 1)
+        if parts.count == 2 { options[String(parts[0])] = String(parts[1]) }
+    }
     var contacts = 0, diagnostics = 0
     var summary = ImportSummary()
     var keep: [Contact] = []
     let cpu0 = cpuSeconds()
     let t = try time {
-        summary = try VCardPlugin().importRecords(from: .file(path), options: PluginOptions()) { e in
+        summary = try VCardPlugin().importRecords(from: .file(path), options: options) { e in
             switch e {
             case .contact(let c):
                 contacts += 1

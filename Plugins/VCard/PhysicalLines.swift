@@ -84,7 +84,7 @@ struct PhysicalLines {
     /// `atEnd`, a last line without its end (or ending in a CR that may be
     /// the first half of a CRLF) is left for the next chunk.
     @inline(__always)
-    private static func split(
+    static func split(
         _ p: UnsafeBufferPointer<UInt8>, atEnd: Bool, _ n: inout Int, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void
     ) rethrows -> Int {
         guard let base = p.baseAddress else { return 0 }

@@ -7,9 +7,32 @@
 /// (callgrind); this costs about a tenth of that.
 struct UIDSet {
     /// Slot → index into `uids` plus one; 0 for an empty slot.
-    private var slots = ContiguousArray<Int32>(repeating: 0, count: 1024)
-    private var hashes = ContiguousArray<UInt64>(repeating: 0, count: 1024)
+    /// Empty until the first insert (a threaded read makes a reader per
+    /// batch that inserts nothing).
+    private var slots = ContiguousArray<Int32>()
+    private var hashes = ContiguousArray<UInt64>()
     private var uids: [String] = []
+
+    /// True when `uid` was added.
+    func contains(_ uid: String) -> Bool {
+        var u = uid
+        let h = u.withUTF8 { p -> UInt64 in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in p {
+                h ^= UInt64(b)
+                h &*= 0x100_0000_01b3
+            }
+            return h
+        }
+        if slots.isEmpty { return false }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while slots[i] != 0 {
+            if hashes[i] == h && uids[Int(slots[i]) - 1] == uid { return true }
+            i = (i + 1) & mask
+        }
+        return false
+    }
 
     /// Adds `uid`; false when it was already there.
     mutating func insert(_ uid: String) -> Bool {
@@ -36,7 +59,7 @@ struct UIDSet {
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
+        let size = max(1024, slots.count * 2)
         var newSlots = ContiguousArray<Int32>(repeating: 0, count: size)
         var newHashes = ContiguousArray<UInt64>(repeating: 0, count: size)
         let mask = size - 1

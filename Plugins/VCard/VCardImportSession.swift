@@ -75,11 +75,17 @@ struct VCardImportSession {
     private var spareParams: [VCardParamRef] = []
     /// Parameters of the property being parsed (offsets into the pending line).
     private var scratchParams: [VCardParamRef] = []
-    private var cardIndex = 0
-    private var seenUIDs = UIDSet()
+    /// Cards begun so far (the last card's record number).
+    var cardIndex = 0
+    var seenUIDs = UIDSet()
     /// Handed to each card's builder and back (see `ExtensionCache`).
     private var extensionCache = ExtensionCache()
-    private var junkReported = false
+    var junkReported = false
+    /// For threaded reading (`VCardParallel`): ids are made from every UID
+    /// (the calling thread remakes those of repeated UIDs), and whether an
+    /// AGENT card's id went into its enclosing card is noted.
+    var batchMode = false
+    var agentUsedID = false
 
     init(file: String, plugin: String, fallbackCharset: String?) {
         self.file = file
@@ -303,6 +309,23 @@ struct VCardImportSession {
         while !stack.isEmpty { endCard(missingEnd: true) }
     }
 
+    /// Ends a batch that the next batch continues with a `BEGIN:VCARD`
+    /// line, if reading that line would do what `finish()` does (end the
+    /// last property and at most one open card that cannot hold a nested
+    /// card): then does it and returns true. Otherwise returns false with
+    /// the state left as reading that line expects (the session can go on
+    /// with the next batch's lines).
+    mutating func endOfBatch() -> Bool {
+        // After a quoted-printable soft break (and a blank line), a BEGIN
+        // line continues the value or changes how it ends.
+        if qpBlank || (hasPending && pendingQP && pendingLast == 0x3D) { return false }
+        flush()
+        if stack.count > 1 { return false }
+        if let top = stack.last, top.awaitingAgent || top.isV21 || Self.maxDepth <= 1 { return false }
+        while !stack.isEmpty { endCard(missingEnd: true) }
+        return true
+    }
+
     // MARK: - Properties → cards
 
     private mutating func warnLine(_ line: Int, _ message: String, _ code: String) {
@@ -511,13 +534,16 @@ struct VCardImportSession {
         let uid = card.builder.uid
         var idKey = uid
         // One hash of the UID, not two (`contains` then `insert`).
-        if let u = uid, !seenUIDs.insert(u) { idKey = nil }
+        if !batchMode, let u = uid, !seenUIDs.insert(u) { idKey = nil }
         slot!.id = StableID.record(plugin: plugin, file: file, locator: locator, recordId: idKey)
         slot!.sources = [Provenance(plugin: plugin, file: file, locator: locator, recordId: uid)]
         if card.isAgent, !stack.isEmpty {
             // Not `??`: its autoclosure would capture the contact (see `hasOtherData`).
             let agent: String
-            if let d = slot!.name.displayName { agent = d } else { agent = slot!.id }
+            if let d = slot!.name.displayName { agent = d } else {
+                agent = slot!.id
+                agentUsedID = true
+            }
             stack[stack.count - 1].builder.agents.append(agent)
         }
         out.append(.contact(slot.take()!))

@@ -9,6 +9,9 @@ public import KithPlugin
 /// - `charset=NAME`: the code page for 8-bit text that declares no charset
 ///   and is not UTF-8 (default: the card's own declared charset, else a
 ///   guess among Shift_JIS, Windows-1251 and Windows-1252, with a warning).
+/// - `threads=N`: read cards on N threads, splitting on one more (default:
+///   one per core, at most 4, for inputs of 1 MB or more; `1` for strictly
+///   one thread). The events do not depend on it (see `VCardParallel`).
 ///
 /// Export options:
 /// - `version=4.0` (default) or `version=3.0`.
@@ -49,15 +52,42 @@ public struct VCardPlugin: Importer, Exporter {
         from source: ImportSource, options: PluginOptions, emit: (ImportEvent) throws -> Void
     ) throws -> ImportSummary {
         let stream = try source.openStream()
-        return try Self.importStream(stream, name: source.name, plugin: "vcard", options: options, emit: emit)
+        let threads = try Self.threadCount(options, inputBytes: stream.totalBytes)
+        return try Self.importStream(stream, name: source.name, plugin: "vcard", options: options, threads: threads, emit: emit)
+    }
+
+    /// Threads reading cards: `threads=N`, 0 for one per core (at most 4);
+    /// by default one per core for an input of 1 MB or more (or of unknown
+    /// size), else 1.
+    static func threadCount(_ options: PluginOptions, inputBytes: Int?) throws -> Int {
+        var t = 0
+        if let v = options["threads"] {
+            guard let n = Int(v), n >= 0 else { throw PluginError(.badOption, "threads expects a number (0 picks)") }
+            t = min(n, 64)
+            if t > 0 { return t }
+        }
+        guard (inputBytes ?? Int.max) >= 1 << 20 else { return 1 }
+        return max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
     }
 
     /// Reads vCard text from `stream`; shared with the jCard importer.
     static func importStream(
-        _ stream: ByteStream, name: String, plugin: String, options: PluginOptions, emit: (ImportEvent) throws -> Void
+        _ stream: ByteStream, name: String, plugin: String, options: PluginOptions, threads: Int = 1,
+        batchBytes: Int = VCardParallel.batchBytes, emit: (ImportEvent) throws -> Void
     ) throws -> ImportSummary {
         if let cs = options["charset"], !Charsets.isKnown(cs) {
             throw PluginError(.badOption, "unknown charset '\(cs)' in -O charset; use an IANA name such as windows-1252 or Shift_JIS")
+        }
+        if threads > 1 {
+            // UTF-16 (transcoded by `PhysicalLines`) is read on one thread.
+            let head = stream.peek(512)
+            let bom = head.starts(with: [0xEF, 0xBB, 0xBF])
+            if bom || TextSniffer.utf16Endianness(head) == nil {
+                if bom { stream.skip(3) }
+                return try VCardParallel.read(
+                    stream, name: name, plugin: plugin, fallbackCharset: options["charset"], threads: threads,
+                    batchBytes: batchBytes, emit: emit)
+            }
         }
         var lines = PhysicalLines(stream: stream)
         var session = VCardImportSession(file: name, plugin: plugin, fallbackCharset: options["charset"])
