@@ -1,4 +1,5 @@
 import Foundation
+import KithModel
 
 /// Turns header and body bytes into text.
 ///
@@ -300,7 +301,7 @@ final class DecodeMemo: @unchecked Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, tag: UInt, _ decode: (UnsafeBufferPointer<UInt8>) -> String?
     ) -> String? {
         guard bytes.count <= maxLength, bytes.count > 0 else { return decode(bytes) }
-        let h = fnv1a(bytes, 0xcbf2_9ce4_8422_2325 ^ UInt64(tag) &* 0x9E37_79B9_7F4A_7C15)
+        let h = fnv1a(bytes, FNV1a().value ^ UInt64(tag) &* 0x9E37_79B9_7F4A_7C15)
         let home = Int(truncatingIfNeeded: h) & mask
         // Both slots of a hash (home, home ^ 1) are under one lock.
         let lock = locks[(home >> 1) & 15]

@@ -114,13 +114,9 @@ struct ContactBook {
     /// the addresses of one archive is not a practical concern.
     static func foldedHash(_ s: String) -> UInt64 {
         s.withBytes { p in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for var b in p {
-                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-                h ^= UInt64(b)
-                h &*= 0x100_0000_01b3
-            }
-            return h
+            var h = FNV1a()
+            for b in p { h.add(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+            return h.value
         }
     }
 

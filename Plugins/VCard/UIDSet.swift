@@ -1,3 +1,5 @@
+internal import KithModel
+
 /// The UIDs seen so far in one input, to tell a card whose UID repeats.
 ///
 /// An open-addressing table keyed by a 64-bit FNV-1a hash of the UID's
@@ -15,15 +17,7 @@ struct UIDSet {
 
     /// True when `uid` was added.
     func contains(_ uid: String) -> Bool {
-        var u = uid
-        let h = u.withUTF8 { p -> UInt64 in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in p {
-                h ^= UInt64(b)
-                h &*= 0x100_0000_01b3
-            }
-            return h
-        }
+        let h = FNV1a.hash(uid)
         if slots.isEmpty { return false }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
@@ -36,15 +30,7 @@ struct UIDSet {
 
     /// Adds `uid`; false when it was already there.
     mutating func insert(_ uid: String) -> Bool {
-        var u = uid
-        let h = u.withUTF8 { p -> UInt64 in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in p {
-                h ^= UInt64(b)
-                h &*= 0x100_0000_01b3
-            }
-            return h
-        }
+        let h = FNV1a.hash(uid)
         if (uids.count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
