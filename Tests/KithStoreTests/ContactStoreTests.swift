@@ -225,5 +225,7 @@ struct ContactStoreTests {
         #expect(try store.people(matching: "Anna-Lena Vogt").first?.contact.id == p.contact.id)
         #expect(try store.people(matching: "Robert Fischer-Okafor").first?.contact.emails.map(\.address) == ["bob.okafor@example.com"])
         #expect(try store.people(matching: "Anna Okafor").isEmpty, "a family key alone is not a match")
+        #expect(try store.people(matching: "Fischer-Okafor").map(\.contact.emails.first?.address) == ["bob.okafor@example.com"])
+        #expect(try store.people(matching: "Anna-Lena").first?.contact.id == p.contact.id, "a given name: found by the text search")
     }
 }
