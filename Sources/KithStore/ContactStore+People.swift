@@ -35,11 +35,14 @@ extension ContactStore {
 
     /// Merges a person's records (survivorship as in `kith consolidate`).
     static func merged(_ db: Database, cluster: String) throws -> Person? {
-        let members = try members(db, cluster: cluster)
+        merge(try members(db, cluster: cluster), cluster: cluster, region: MatchOptions.localeRegion)
+    }
+
+    /// One person from their records (nil when they have none).
+    static func merge(_ members: [(uid: String, contact: Contact)], cluster: String, region: String) -> Person? {
         guard !members.isEmpty else { return nil }
         // E.164 per phone (libphonenumber, the region from the locale and the
         // contact's addresses), so that one number written two ways merges.
-        let region = MatchOptions.localeRegion
         let e164 = members.map { m in
             m.contact.phones.map { p in
                 p.e164 ?? PhoneNormalizer.normalize(p.raw, defaultRegion: region, hints: m.contact.addresses.compactMap(\.country).filter { $0.count == 2 }.map { $0.uppercased() }).e164
@@ -248,20 +251,40 @@ extension ContactStore {
     /// resolved to people, in a stable order.
     public func exportAll(_ body: (CanonicalRecord) throws -> Void) throws {
         try database.read { db in
-            let clusters = try String.fetchAll(db, sql: """
-                SELECT DISTINCT m.clusterId FROM membership m JOIN record r ON r.id = m.recordId
-                WHERE r.state = 'active' ORDER BY m.clusterId
-                """)
-            var people: [Contact] = []
-            for k in clusters {
-                if let p = try Self.merged(db, cluster: k) {
-                    people.append(p.contact)
-                    try body(.contact(p.contact))
-                }
+            // One pass over the memberships in person order (the index holds
+            // them so), each person's records in record order: one query in
+            // all rather than one per person.
+            let hasInteractions = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM record WHERE kind = 'interaction' AND state = 'active')
+                """) ?? false
+            let region = MatchOptions.localeRegion
+            var people: [Contact] = []  // kept only to resolve interactions
+            var current: String?
+            var members: [(uid: String, contact: Contact)] = []
+            func flush() throws {
+                guard let k = current, let p = Self.merge(members, cluster: k, region: region) else { return }
+                if hasInteractions { people.append(p.contact) }
+                try body(.contact(p.contact))
+                members.removeAll(keepingCapacity: true)
             }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT m.clusterId, r.uid, r.body FROM membership m CROSS JOIN record r ON r.id = m.recordId
+                WHERE r.state = 'active' AND r.kind = 'contact' ORDER BY m.clusterId, m.recordId
+                """)
+            while let row = try rows.next() {
+                let k: String = row[0]
+                if k != current {
+                    try flush()
+                    current = k
+                }
+                if case .contact(let c)? = Self.decode(row[2]) { members.append((row[1], c)) }
+            }
+            try flush()
+            guard hasInteractions else { return }
             let linker = InteractionLinker(contacts: people)
-            let rows = try String.fetchCursor(db, sql: "SELECT body FROM record WHERE kind = 'interaction' AND state = 'active' ORDER BY id")
-            while let b = try rows.next() {
+            let interactions = try String.fetchCursor(
+                db, sql: "SELECT body FROM record WHERE kind = 'interaction' AND state = 'active' ORDER BY id")
+            while let b = try interactions.next() {
                 if case .interaction(let i)? = Self.decode(b) { try body(.interaction(linker.link([i])[0])) }
             }
         }
