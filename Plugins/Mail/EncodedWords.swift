@@ -1,3 +1,5 @@
+import KithPlugin
+
 /// RFC 2047 encoded words (`=?charset?B|Q?text?=`) and RFC 2231 parameter
 /// values, decoded leniently.
 ///
@@ -96,7 +98,7 @@ enum EncodedWords {
                 encLabel = w.charset
                 wordStarts.append(encBytes.count)
                 let text = UnsafeBufferPointer(rebasing: bytes[w.text])
-                if w.base64 { appendBase64(text, to: &encBytes) } else { appendQ(text, to: &encBytes) }
+                if w.base64 { TransferCodec.appendBase64(text, to: &encBytes, skippingInvalid: true) } else { appendQ(text, to: &encBytes) }
                 afterWord = true
                 i = w.end
                 litStart = i
@@ -169,37 +171,6 @@ enum EncodedWords {
         return nil
     }
 
-    /// Base64 that forgives: characters outside the alphabet are skipped,
-    /// missing padding is supplied, a lone trailing sextet is dropped.
-    static func appendBase64(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var acc: UInt32 = 0
-        var bits = 0
-        for c in text {
-            let v: UInt32
-            switch c {
-            case 0x41...0x5A: v = UInt32(c - 0x41)
-            case 0x61...0x7A: v = UInt32(c - 0x61 + 26)
-            case 0x30...0x39: v = UInt32(c - 0x30 + 52)
-            case 0x2B, 0x2D: v = 62
-            case 0x2F, 0x5F: v = 63
-            case 0x3D:
-                // Padding: whatever follows is a new group (some senders
-                // concatenate padded chunks inside one word).
-                acc = 0
-                bits = 0
-                continue
-            default: continue
-            }
-            acc = (acc << 6) | v
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
-                acc &= (1 << UInt32(bits)) - 1
-            }
-        }
-    }
-
     /// Q encoding: `_` is a space, `=XX` a byte; anything else (including
     /// raw 8-bit bytes and a broken `=`) is kept as it is.
     static func appendQ(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
@@ -209,22 +180,13 @@ enum EncodedWords {
             let c = text[i]
             if c == 0x5F {
                 out.append(0x20)
-            } else if c == 0x3D, i + 2 < n, let h = hex(text[i + 1]), let l = hex(text[i + 2]) {
+            } else if c == 0x3D, i + 2 < n, let h = TransferCodec.hexValue(text[i + 1]), let l = TransferCodec.hexValue(text[i + 2]) {
                 out.append(h << 4 | l)
                 i += 2
             } else {
                 out.append(c)
             }
             i += 1
-        }
-    }
-
-    static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: c - 0x30
-        case 0x41...0x46: c - 0x41 + 10
-        case 0x61...0x66: c - 0x61 + 10
-        default: nil
         }
     }
 }
@@ -334,8 +296,8 @@ struct MIMEValue {
                     }
                     var j = raw.startIndex
                     while j < raw.endIndex {
-                        if raw[j] == 0x25, j + 2 < raw.endIndex, let h = EncodedWords.hex(raw[j + 1]),
-                            let l = EncodedWords.hex(raw[j + 2])
+                        if raw[j] == 0x25, j + 2 < raw.endIndex, let h = TransferCodec.hexValue(raw[j + 1]),
+                            let l = TransferCodec.hexValue(raw[j + 2])
                         {
                             out.append(h << 4 | l)
                             j += 3

@@ -1,4 +1,5 @@
 import Foundation
+import KithPlugin
 
 /// A short plain-text excerpt of a message body, for `-O snippet=N`.
 ///
@@ -127,27 +128,11 @@ enum Snippet {
         let enc = encoding.map { String(decoding: $0, as: UTF8.self).lowercased().trimmingSpaces } ?? ""
         var out: [UInt8] = []
         if enc == "base64" {
-            Array(body).withUnsafeBufferPointer { EncodedWords.appendBase64($0, to: &out) }
+            Array(body).withUnsafeBufferPointer { _ = TransferCodec.appendBase64($0, to: &out, skippingInvalid: true) }
             return out
         }
         if enc == "quoted-printable" {
-            var i = body.startIndex
-            while i < body.endIndex {
-                let c = body[i]
-                if c == 0x3D {
-                    if i + 1 < body.endIndex, body[i + 1] == 0x0A {
-                        i += 2
-                        continue
-                    }
-                    if i + 2 < body.endIndex, let h = EncodedWords.hex(body[i + 1]), let l = EncodedWords.hex(body[i + 2]) {
-                        out.append(h << 4 | l)
-                        i += 3
-                        continue
-                    }
-                }
-                out.append(c)
-                i += 1
-            }
+            Array(body).withUnsafeBufferPointer { _ = TransferCodec.appendQuotedPrintable($0, to: &out) }
             return out
         }
         return Array(body)

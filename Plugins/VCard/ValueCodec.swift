@@ -1,38 +1,14 @@
+internal import KithPlugin
+
 /// Byte-level value helpers: quoted-printable, base64, vCard text escapes.
 enum ValueCodec {
-    /// Decodes quoted-printable (`=XX`, soft breaks already joined by the
-    /// line reader). A malformed `=` is kept as it is; returns whether any was.
+    /// Decodes quoted-printable (soft breaks already joined by the line
+    /// reader; see `TransferEncoding`). A malformed `=` is kept as it is;
+    /// returns whether any was.
     static func decodeQuotedPrintable(_ b: ArraySlice<UInt8>) -> (bytes: [UInt8], malformed: Bool) {
-        let b = ContiguousArray(b)
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
-        var malformed = false
-        var i = 0
-        func hex(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: c - 0x30
-            case 0x41...0x46: c - 0x41 + 10
-            case 0x61...0x66: c - 0x61 + 10
-            default: nil
-            }
-        }
-        while i < b.count {
-            let c = b[i]
-            if c == 0x3D {
-                if i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
-                    out.append(h << 4 | l)
-                    i += 3
-                    continue
-                }
-                if i == b.count - 1 {  // trailing soft break
-                    i += 1
-                    continue
-                }
-                malformed = true
-            }
-            out.append(c)
-            i += 1
-        }
+        let malformed = b.withUnsafeBufferPointer { TransferCodec.appendQuotedPrintable($0, to: &out) }
         return (out, malformed)
     }
 
@@ -80,27 +56,8 @@ enum ValueCodec {
     static func decodeBase64(_ b: [UInt8]) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(b.count / 4 * 3)
-        var acc: UInt32 = 0
-        var bits = 0
-        for c in b {
-            let v: UInt32
-            switch c {
-            case 0x41...0x5A: v = UInt32(c - 0x41)
-            case 0x61...0x7A: v = UInt32(c - 0x61 + 26)
-            case 0x30...0x39: v = UInt32(c - 0x30 + 52)
-            case 0x2B, 0x2D: v = 62
-            case 0x2F, 0x5F: v = 63
-            case 0x3D: continue
-            default: return nil
-            }
-            acc = acc << 6 | v
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((acc >> UInt32(bits)) & 0xFF))
-            }
-        }
-        return out
+        let ok = b.withUnsafeBufferPointer { TransferCodec.appendBase64($0, to: &out, skippingInvalid: false) }
+        return ok ? out : nil
     }
 
     /// Unescapes vCard text: `\n` `\N` → line break, `\\` `\,` `\;` `\:` →
