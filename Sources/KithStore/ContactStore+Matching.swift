@@ -21,19 +21,13 @@ extension ContactStore {
     /// folded URLs.
     static func blockingKeys(_ c: Contact) -> Set<String> {
         var keys = Set<String>()
-        for e in c.emails {
-            if let n = EmailNormalizer.normalize(e.address) { keys.insert("e:" + n.canonical) }
-        }
-        for p in c.phones {
-            let digits = Self.digits(p.e164 ?? p.raw)
-            if digits.count >= 7 { keys.insert("p:" + String(digits.suffix(9))) }
-        }
+        for e in c.emails { if let k = emailKey(e.address) { keys.insert(k) } }
+        for p in c.phones { if let k = phoneKey(p.e164 ?? p.raw) { keys.insert(k) } }
         // NameParser gives folded parts, "Last, First" order resolved.
         let parsed = NameParser.parse(c.name)
         if !parsed.family.isEmpty {
-            let initial = parsed.given.first.map(String.init) ?? ""
-            keys.insert("n:" + parsed.family + "|" + initial)
-            keys.insert("f:" + parsed.family)
+            keys.insert(nameKey(parsed))
+            keys.insert(familyKey(parsed.family))
         }
         for u in c.urls {
             var f = Substring(u.value.lowercased())
@@ -43,6 +37,15 @@ extension ContactStore {
         }
         return keys
     }
+
+    // The key forms, shared by indexing and by `kith show`'s lookups.
+    static func emailKey(_ address: String) -> String? { EmailNormalizer.normalize(address).map { "e:" + $0.canonical } }
+    static func phoneKey(_ number: String) -> String? {
+        let d = digits(number)
+        return d.count >= 7 ? "p:" + String(d.suffix(9)) : nil
+    }
+    static func nameKey(_ parsed: ParsedName) -> String { "n:" + parsed.family + "|" + (parsed.given.first.map(String.init) ?? "") }
+    static func familyKey(_ folded: String) -> String { "f:" + folded }
 
     /// The digits of a phone number as written (ASCII digits directly; other
     /// scripts' digits, rare, through their Unicode properties).

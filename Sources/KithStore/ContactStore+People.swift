@@ -210,21 +210,16 @@ extension ContactStore {
     /// by the text.
     static func lookupKey(_ query: String) -> (key: String, isName: Bool)? {
         let q = query.trimmingCharacters(in: .whitespaces)
-        if q.contains("@") {
-            return EmailNormalizer.normalize(q).map { ("e:" + $0.canonical, false) }
-        }
-        let digits = digits(q)
-        if digits.count >= 7 && !q.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
-            return ("p:" + String(digits.suffix(9)), false)
-        }
+        if q.contains("@") { return emailKey(q).map { ($0, false) } }
+        if !q.unicodeScalars.contains(where: { $0.properties.isAlphabetic }), let k = phoneKey(q) { return (k, false) }
         // One word: a family name ("Vogt"), found through its family key.
         if !q.isEmpty && !q.contains(" ") {
             let family = NameParser.parse(PersonName(family: q)).family
-            return family.isEmpty ? nil : ("f:" + family, true)
+            return family.isEmpty ? nil : (familyKey(family), true)
         }
         let parsed = NameParser.parse(PersonName(formatted: q))
-        guard !parsed.family.isEmpty, let initial = parsed.given.first else { return nil }
-        return ("n:" + parsed.family + "|" + String(initial), true)
+        guard !parsed.family.isEmpty, !parsed.given.isEmpty else { return nil }
+        return (nameKey(parsed), true)
     }
 
     static func likeEscaped(_ s: String) -> String {
