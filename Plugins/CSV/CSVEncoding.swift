@@ -7,8 +7,8 @@ struct CSVEncoding: Equatable {
         case utf8
         case utf16LE
         case utf16BE
-        /// A legacy code page decoded through Foundation.
-        case legacy(String.Encoding)
+        /// A legacy code page (decoded a line-aligned piece at a time).
+        case legacy(TextCharset)
     }
 
     var kind: Kind
@@ -25,26 +25,17 @@ struct CSVEncoding: Equatable {
         return false
     }
 
-    /// The encodings `-O encoding=` accepts, by lower-cased name without
-    /// punctuation.
+    /// The encoding a name given with `-O encoding=` stands for, by
+    /// KithPlugin's one table of charset labels (`TextCharset`). "UTF-16"
+    /// and "Unicode" without a byte-order mark mean little-endian here, as
+    /// Excel and Thunderbird write it.
     static func named(_ raw: String) -> CSVEncoding? {
-        let key = raw.lowercased().filter { $0.isLetter || $0.isNumber }
-        switch key {
-        case "utf8": return .utf8
-        case "utf16", "utf16le", "unicode": return CSVEncoding(kind: .utf16LE, name: "UTF-16LE")
-        case "utf16be": return CSVEncoding(kind: .utf16BE, name: "UTF-16BE")
-        case "windows1252", "cp1252", "ansi", "latin1", "iso88591", "l1":
-            return CSVEncoding(kind: .legacy(.windowsCP1252), name: "Windows-1252")
-        case "windows1250", "cp1250": return CSVEncoding(kind: .legacy(.windowsCP1250), name: "Windows-1250")
-        case "windows1251", "cp1251": return CSVEncoding(kind: .legacy(.windowsCP1251), name: "Windows-1251")
-        case "windows1253", "cp1253": return CSVEncoding(kind: .legacy(.windowsCP1253), name: "Windows-1253")
-        case "windows1254", "cp1254": return CSVEncoding(kind: .legacy(.windowsCP1254), name: "Windows-1254")
-        case "iso88592", "latin2": return CSVEncoding(kind: .legacy(.isoLatin2), name: "ISO-8859-2")
-        case "macroman", "mac", "macintosh": return CSVEncoding(kind: .legacy(.macOSRoman), name: "Mac OS Roman")
-        case "shiftjis", "sjis", "cp932", "windows31j", "mskanji":
-            return CSVEncoding(kind: .legacy(.shiftJIS), name: "Shift_JIS")
-        case "eucjp": return CSVEncoding(kind: .legacy(.japaneseEUC), name: "EUC-JP")
-        default: return nil
+        guard let charset = TextCharset.named(raw) else { return nil }
+        switch charset {
+        case .utf8: return .utf8
+        case .utf16, .utf16LE: return CSVEncoding(kind: .utf16LE, name: "UTF-16LE")
+        case .utf16BE: return CSVEncoding(kind: .utf16BE, name: "UTF-16BE")
+        default: return CSVEncoding(kind: .legacy(charset), name: charset.name)
         }
     }
 
@@ -59,8 +50,8 @@ struct CSVEncoding: Equatable {
             return e == .little ? CSVEncoding(kind: .utf16LE, name: "UTF-16LE") : CSVEncoding(kind: .utf16BE, name: "UTF-16BE")
         }
         if isValidUTF8(head, allowTruncatedEnd: !complete) { return .utf8 }
-        if looksLikeShiftJIS(head) { return CSVEncoding(kind: .legacy(.shiftJIS), name: "Shift_JIS") }
-        return CSVEncoding(kind: .legacy(.windowsCP1252), name: "Windows-1252")
+        if looksLikeShiftJIS(head) { return named("Shift_JIS")! }
+        return CSVEncoding(kind: .legacy(.windows1252), name: "Windows-1252")
     }
 
     static func isValidUTF8(_ bytes: [UInt8], allowTruncatedEnd: Bool) -> Bool {
@@ -179,7 +170,7 @@ final class UTF8Transcoder {
         return out
     }
 
-    private func decodeLegacy(_ raw: [UInt8], final: Bool, encoding e: String.Encoding) -> [UInt8] {
+    private func decodeLegacy(_ raw: [UInt8], final: Bool, encoding e: TextCharset) -> [UInt8] {
         var bytes = carry
         bytes.append(contentsOf: raw)
         carry = []
@@ -195,16 +186,16 @@ final class UTF8Transcoder {
         return decodePiece(bytes[..<cut], e)
     }
 
-    private func decodePiece(_ piece: ArraySlice<UInt8>, _ e: String.Encoding) -> [UInt8] {
+    private func decodePiece(_ piece: ArraySlice<UInt8>, _ e: TextCharset) -> [UInt8] {
         if piece.isEmpty { return [] }
-        if let s = String(bytes: piece, encoding: e) { return Array(s.utf8) }
+        if let s = e.decode(piece) { return Array(s.utf8) }
         // Some line holds bytes the code page cannot decode: go line by line,
         // replacing what fails with U+FFFD.
         legacyInvalid = true
         var out: [UInt8] = []
         for line in piece.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             if line.offset > 0 { out.append(0x0A) }
-            if let s = String(bytes: line.element, encoding: e) {
+            if let s = e.decode(line.element) {
                 out.append(contentsOf: s.utf8)
             } else {
                 for b in line.element { if b < 0x80 { out.append(b) } else { out.append(contentsOf: [0xEF, 0xBF, 0xBD]) } }

@@ -93,7 +93,8 @@ struct CardBuilder {
             return bytes
         }
         let first = cardCharset ?? fallbackCharset ?? Charsets.guess(Array(bytes))
-        for guess in [first, "windows-1252", "ISO-8859-1"] {
+        // Windows-1252 decodes any bytes, so the loop always returns.
+        for guess in [first, "windows-1252"] {
             if let s = Charsets.decode(Array(bytes), charset: guess) {
                 warn(p.line, "\(name(p)): 8-bit text is not UTF-8; decoded as \(guess) (set -O charset=NAME to choose)", "vcard.charset")
                 return Array(s.utf8)[...]

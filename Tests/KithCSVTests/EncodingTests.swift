@@ -48,6 +48,22 @@ struct EncodingTests {
         #expect(!o.diagnostics.contains { $0.code == "csv.encoding" })
     }
 
+    @Test("-O encoding= takes the shared charset labels: Latin-1 as Windows-1252, EUC-JP, Mac OS Roman")
+    func sharedCharsetLabels() throws {
+        // Latin-1 as Excel writes it, with the euro sign and smart quotes at 0x80–0x9F.
+        let latin = Array("Name,Notes\nS".utf8) + [0xF8] + Array("ren,".utf8) + [0x93, 0x80, 0x35, 0x94] + [0x0A]
+        let o = importCSV(bytes: latin, options: ["encoding": "ISO-8859-1"])
+        #expect(o.contacts.first?.name.formatted == "Søren")
+        #expect(o.contacts.first?.notes == ["\u{201C}€5\u{201D}"])
+        // 山田 in EUC-JP (Foundation on Linux has no EUC-JP decoder of its own).
+        let euc: [UInt8] = Array("Name,Email\n".utf8) + [0xBB, 0xB3, 0xC5, 0xC4] + Array(",yamada@example.jp\n".utf8)
+        let e = importCSV(bytes: euc, options: ["encoding": "euc-jp"])
+        #expect(e.contacts.first?.name.formatted == "山田")
+        #expect(layoutNote(e).contains("EUC-JP"), "\(layoutNote(e))")
+        let mac: [UInt8] = Array("Name,Email\nJ".utf8) + [0x9A] + Array("rg,j@example.de\n".utf8)
+        #expect(importCSV(bytes: mac, options: ["encoding": "macintosh"]).contacts.first?.name.formatted == "Jörg")
+    }
+
     @Test func shiftJIS() throws {
         let text = "First Name,Last Name,Display Name,Primary Email\n太郎,山田,山田 太郎,taro.yamada@example.jp\nハナコ,佐藤,佐藤 ハナコ,hanako@example.jp\n"
         let o = importCSV(bytes: try encoded(text, .shiftJIS))

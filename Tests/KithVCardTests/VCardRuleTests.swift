@@ -180,6 +180,22 @@ struct VCardRuleTests {
         #expect(c.extensions["X-MS-OL-DESIGN"] == ["<card/>"], "CHARSET is dropped from the key: the value is kept decoded")
     }
 
+    @Test("CHARSET=ISO-8859-1 decodes as Windows-1252 (smart quotes, euro); EUC-KR as Windows-949; EUC-JP")
+    func declaredLegacyCharsets() throws {
+        var bytes = Array("BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=ISO-8859-1:Ren".utf8) + [0xE9] + Array("e Lef".utf8) + [0xE8, 0x76, 0x72, 0x65]
+        bytes += Array("\r\nNOTE;CHARSET=ISO-8859-1:".utf8) + [0x93, 0x80, 0x35, 0x94]
+        bytes += Array("\r\nORG;CHARSET=EUC-KR:".utf8) + [0xC7, 0xD1, 0x81, 0x41]
+        bytes += Array("\r\nTITLE;CHARSET=EUC-JP:".utf8) + [0xC9, 0xF4, 0xC4, 0xB9]
+        bytes += Array("\r\nEND:VCARD\r\n".utf8)
+        let o = read(bytes)
+        let c = try #require(o.contacts.first)
+        #expect(c.name.formatted == "Renée Lefèvre")
+        #expect(c.notes == ["\u{201C}€5\u{201D}"])
+        #expect(c.organizations.first?.name == "한갂")
+        #expect(c.organizations.first?.title == "部長")
+        #expect(!o.diagnostics.contains { $0.code == "vcard.charset" }, "\(o.diagnostics)")
+    }
+
     // MARK: Cards and accounting
 
     @Test("every card is read; one without any value is rejected with an error")
