@@ -50,10 +50,10 @@ enum EncodedWords {
                 // valid but not joined: decode them one by one.
                 for (k, s) in wordStarts.enumerated() {
                     let e = k + 1 < wordStarts.count ? wordStarts[k + 1] : encBytes.count
-                    appendText(cs.decode(Array(encBytes[s..<e])))
+                    appendText(cs.decodeLeniently(Array(encBytes[s..<e])))
                 }
             } else {
-                appendText(cs.decode(encBytes))
+                appendText(cs.decodeLeniently(encBytes))
             }
             encBytes.removeAll(keepingCapacity: true)
             wordStarts.removeAll(keepingCapacity: true)
@@ -311,7 +311,7 @@ struct MIMEValue {
                 }
             }
             if anyExtended {
-                params[key] = (charset ?? .utf8).decode(out)
+                params[key] = (charset ?? .utf8).decodeLeniently(out)
             } else {
                 params[key] = EncodedWords.decode(out, messageCharset: messageCharset)
             }

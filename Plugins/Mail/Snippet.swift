@@ -85,7 +85,7 @@ enum Snippet {
         }
         guard mime.hasPrefix("text/") else { return nil }
         let decoded = transferDecode(body, encoding)
-        let text = (cs ?? .utf8).decode(decoded)
+        let text = (cs ?? .utf8).decodeLeniently(decoded)
         return mime == "text/html" ? stripTags(text) : text
     }
 

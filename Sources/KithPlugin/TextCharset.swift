@@ -49,8 +49,13 @@ public enum TextCharset: Hashable, Sendable {
         return byKey[key]
     }
 
-    /// See ``named(_:)``; the label as bytes.
+    /// See ``named(_:)``; the label as bytes. The commonest labels (UTF-8,
+    /// US-ASCII, ISO-8859-1, Windows-1252) are matched in place, without the
+    /// key array and hash a table lookup costs: a mail archive names a
+    /// charset in nearly every message.
     public static func named(bytes: UnsafeBufferPointer<UInt8>) -> TextCharset? {
+        if matches(bytes, "utf8") || matches(bytes, "usascii") { return .utf8 }
+        if matches(bytes, "iso88591") || matches(bytes, "windows1252") { return .windows1252 }
         var key: [UInt8] = []
         key.reserveCapacity(bytes.count)
         for c in bytes {
@@ -58,6 +63,19 @@ public enum TextCharset: Hashable, Sendable {
             if let k = keyByte(c) { key.append(k) }
         }
         return byKey[key]
+    }
+
+    /// True when `label`, reduced like a table key, is `key`.
+    @inline(__always) private static func matches(_ label: UnsafeBufferPointer<UInt8>, _ key: StaticString) -> Bool {
+        let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        var j = 0
+        for c in label {
+            if c == 0x2A { break }
+            guard let x = keyByte(c) else { continue }
+            guard j < k.count, k[j] == x else { return false }
+            j += 1
+        }
+        return j == k.count
     }
 
     /// Letters lower-cased, digits kept, everything else dropped.

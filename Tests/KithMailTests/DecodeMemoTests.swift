@@ -1,4 +1,5 @@
 import Foundation
+import KithPlugin
 import Testing
 
 @testable import KithMail
