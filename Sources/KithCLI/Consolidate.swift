@@ -3,6 +3,7 @@ import Foundation
 import Kith
 import KithJSON
 import KithPipeline
+import KithStore
 
 /// Options shared by `consolidate` and `explain`: how to match.
 struct MatchingOptions: ParsableArguments {
@@ -51,131 +52,6 @@ struct MatchingOptions: ParsableArguments {
             }
         }
         return o
-    }
-}
-
-/// Contacts kept packed as canonical JSON Lines and decoded on demand:
-/// matching reads each contact twice (to normalise it, to merge it), so
-/// holding them as values would cost about three times the memory.
-///
-/// The bytes live in fixed-size chunks rather than one growing array (which
-/// doubles its capacity as it grows and, while growing, holds both buffers).
-/// Past `memoryBudget` bytes the chunks go to an unlinked temporary file and
-/// contacts are read back with `pread`, so memory stays flat as the input
-/// grows: a million contacts are about 540 MB of JSON Lines.
-struct PackedContacts: ContactCollection {
-    let chunkSize: Int
-    let memoryBudget: Int
-    /// Chunks in memory; a spilled chunk is an empty array here.
-    private var chunks: [[UInt8]] = []
-    /// Per chunk: its offset in the spill file, or -1 when it is in memory.
-    private var fileOffsets: [Int] = []
-    private var current: [UInt8] = []
-    private var kept = 0
-    private var spill: SpillFile?
-    /// Per contact: its chunk (high 32 bits) and end offset in it (low 32).
-    private var spans: [UInt64] = []
-
-    var count: Int { spans.count }
-
-    init(chunkSize: Int = 4 << 20, memoryBudget: Int = 128 << 20) {
-        self.chunkSize = chunkSize
-        self.memoryBudget = memoryBudget
-    }
-
-    mutating func append(_ c: Contact) {
-        var w = JSONLWriter()
-        w.append(c)
-        let line = w.output
-        if !current.isEmpty && current.count + line.count > chunkSize { sealCurrent() }
-        if current.isEmpty { current.reserveCapacity(max(chunkSize, line.count)) }
-        current += line
-        spans.append(UInt64(chunks.count) << 32 | UInt64(current.count))
-    }
-
-    /// Moves the chunk being filled to memory or, past the budget, to the
-    /// spill file. Reading needs every chunk sealed: see `sealed()`.
-    private mutating func sealCurrent() {
-        if kept + current.count <= memoryBudget || (spill == nil && (try? spill = SpillFile()) == nil) {
-            kept += current.count
-            chunks.append(current)
-            fileOffsets.append(-1)
-        } else if let offset = try? spill!.append(current) {
-            chunks.append([])
-            fileOffsets.append(offset)
-        } else {
-            // The disk is full or failing: keep the chunk in memory.
-            chunks.append(current)
-            fileOffsets.append(-1)
-        }
-        current = []
-    }
-
-    /// The collection with every chunk in place, ready to read.
-    func sealed() -> PackedContacts {
-        var copy = self
-        if !copy.current.isEmpty { copy.sealCurrent() }
-        return copy
-    }
-
-    func contact(at index: Int) -> Contact {
-        let span = spans[index]
-        let k = Int(span >> 32), end = Int(span & 0xFFFF_FFFF)
-        let start = index > 0 && spans[index - 1] >> 32 == span >> 32 ? Int(spans[index - 1] & 0xFFFF_FFFF) : 0
-        precondition(k < chunks.count, "read PackedContacts through sealed()")
-        func decode(_ line: UnsafeBufferPointer<UInt8>) -> Contact {
-            // The bytes were written by JSONLWriter a moment ago; they read back.
-            guard case .contact(let c)? = try? JSONLReader.decode(line) else {
-                preconditionFailure("packed contact \(index) does not read back")
-            }
-            return c
-        }
-        if fileOffsets[k] < 0 {
-            return chunks[k].withUnsafeBufferPointer { decode(UnsafeBufferPointer(rebasing: $0[start..<end - 1])) }
-        }
-        let bytes = spill!.read(at: fileOffsets[k] + start, count: end - 1 - start)
-        return bytes.withUnsafeBufferPointer(decode)
-    }
-}
-
-/// An anonymous temporary file (unlinked as soon as it is open, so nothing
-/// is left behind even if the process is killed) for `PackedContacts`.
-final class SpillFile: Sendable {
-    let fd: Int32
-
-    init() throws {
-        var template = Array((NSTemporaryDirectory() + "/kith-spill-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw CLIFailure(message: "cannot create a temporary file in \(NSTemporaryDirectory())") }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        self.fd = fd
-    }
-
-    deinit { close(fd) }
-
-    /// Appends `bytes` at the end; returns where they start.
-    func append(_ bytes: [UInt8]) throws -> Int {
-        let offset = Int(lseek(fd, 0, SEEK_END))
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
-            guard n > 0 else { throw CLIFailure(message: "cannot write the temporary file: \(String(cString: strerror(errno)))") }
-            done += n
-        }
-        return offset
-    }
-
-    /// `count` bytes from `offset`.
-    func read(at offset: Int, count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
-            var done = 0
-            while done < count {
-                let n = pread(fd, buf.baseAddress! + done, count - done, off_t(offset + done))
-                precondition(n > 0, "the temporary file lost bytes Kith wrote to it")
-                done += n
-            }
-            initialized = count
-        }
     }
 }
 

@@ -94,12 +94,28 @@ extension ContactStore {
     }
 }
 
-/// A contact record added or changed by an import, kept in memory for
-/// matching (the matcher works on values; reading them back would cost more).
-struct ChangedContact {
-    var rowID: Int64
-    var contact: Contact
-    var isNew: Bool
+/// The contact records an import added or changed, to be matched: their
+/// bodies packed as the JSON lines the store keeps (`PackedContacts`: 4 MB
+/// chunks, spilled to a temporary file past 128 MB), not as `Contact`
+/// values, so that a large import's memory stays near what matching itself
+/// needs (1M records held as values took about 1 GB more).
+struct ChangedContacts {
+    var bodies = PackedContacts()
+    /// Per record: its row, whether it is new, and its uid (a new record's is
+    /// its contact id; an updated one keeps the uid it was first stored under).
+    var rowIDs: [Int64] = []
+    var isNew: [Bool] = []
+    var uids: [String] = []
+
+    var count: Int { rowIDs.count }
+    var isEmpty: Bool { rowIDs.isEmpty }
+
+    mutating func append(rowID: Int64, body: String, isNew new: Bool, uid: String) {
+        bodies.append(encoded: body)
+        rowIDs.append(rowID)
+        isNew.append(new)
+        uids.append(uid)
+    }
 }
 
 /// Writes the records of one or more sources into an open transaction.
@@ -110,7 +126,7 @@ public final class ImportWriter {
     private var seenKeys = Set<String>()
     private let now = Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)).isoString
     /// Contact records added or changed in this import (to match).
-    var changedContacts: [ChangedContact] = []
+    var changedContacts = ChangedContacts()
 
     /// This import run's number (one more than the last).
     let generation: Int64
@@ -188,7 +204,10 @@ public final class ImportWriter {
                 sql: "UPDATE record SET body = ?, bodyHash = ?, kind = ?, state = 'active', lastSeen = ?, lastImport = ? WHERE id = ?"
             ).execute(arguments: [body, bodyHash, kind, now, generation, id])
             if state == "vanished" { report.recordsReturned += 1 } else { report.recordsUpdated += 1 }
-            if case .contact(let c) = record { changedContacts.append(ChangedContact(rowID: id, contact: c, isNew: false)) }
+            if kind == "contact" {
+                let storedUID = try String.fetchOne(try db.cachedStatement(sql: "SELECT uid FROM record WHERE id = ?"), arguments: [id])
+                changedContacts.append(rowID: id, body: body, isNew: false, uid: storedUID ?? uid)
+            }
         } else {
             try db.cachedStatement(
                 sql: """
@@ -197,9 +216,7 @@ public final class ImportWriter {
                     """
             ).execute(arguments: [sourceId, key, uid, kind, body, bodyHash, now, now, generation])
             report.recordsAdded += 1
-            if case .contact(let c) = record {
-                changedContacts.append(ChangedContact(rowID: db.lastInsertedRowID, contact: c, isNew: true))
-            }
+            if kind == "contact" { changedContacts.append(rowID: db.lastInsertedRowID, body: body, isNew: true, uid: uid) }
         }
     }
 

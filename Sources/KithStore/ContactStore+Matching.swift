@@ -59,7 +59,7 @@ extension ContactStore {
     /// Matches the `changed` contact records against the store and records
     /// their people, suggestions and decisions. Returns how many were
     /// matched and whether the store's kept model was used.
-    func assignClusters(_ db: Database, changed: [ChangedContact]) throws -> (matched: Int, usedStoredModel: Bool) {
+    func assignClusters(_ db: Database, changed: ChangedContacts) throws -> (matched: Int, usedStoredModel: Bool) {
         guard !changed.isEmpty else { return (0, false) }
         var clock = Date()
         func lap(_ name: String) {
@@ -69,14 +69,16 @@ extension ContactStore {
         // 1. Index the changed records' keys.
         let deleteKeys = try db.cachedStatement(sql: "DELETE FROM blockingKey WHERE recordId = ?")
         let insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO blockingKey (key, recordId) VALUES (?, ?)")
-        for c in changed where !c.isNew { try deleteKeys.execute(arguments: [c.rowID]) }
+        for i in 0..<changed.count where !changed.isNew[i] { try deleteKeys.execute(arguments: [changed.rowIDs[i]]) }
         // Keys are computed on all cores, then inserted in key order so that
         // the (key, record) b-tree grows at its end, not at random places.
+        let bodies = changed.bodies.sealed()
+        let rowIDsOfChanged = changed.rowIDs
         let parts = max(1, min(64, changed.count / 5000))
         let pieces: [[(key: String, rowID: Int64)]] = parallelMap(parts) { p in
             var out: [(key: String, rowID: Int64)] = []
-            for c in changed[changed.count * p / parts..<changed.count * (p + 1) / parts] {
-                for k in Self.blockingKeys(c.contact) { out.append((k, c.rowID)) }
+            for i in bodies.count * p / parts..<bodies.count * (p + 1) / parts {
+                for k in Self.blockingKeys(bodies.contact(at: i)) { out.append((k, rowIDsOfChanged[i])) }
             }
             return out
         }
@@ -89,7 +91,7 @@ extension ContactStore {
             if changedKeys.last != e.key { changedKeys.append(e.key) }
         }
         entries = []
-        let changedIDs = Set(changed.map(\.rowID))
+        let changedIDs = Set(changed.rowIDs)
         lap("index keys")
         // Counted only up to what the decision below needs (the index on
         // kind/state/id keeps this cheap; a full count of a large store is not).
@@ -133,35 +135,34 @@ extension ContactStore {
             }
             others.subtract(changedIDs)
         }
-        // 3. Load them with their current people; the changed ones are in memory.
-        var contacts: [Contact] = []
-        var rowIDs: [Int64] = []
-        var uids: [String] = []
+        // 3. Load them with their current people, packed after the changed
+        // ones (their bodies are the same JSON lines).
+        var packed = changed.bodies
+        var rowIDs = changed.rowIDs
+        var uids = changed.uids
         var clusterOf: [String?] = []
-        contacts.reserveCapacity(changed.count + others.count)
+        rowIDs.reserveCapacity(changed.count + others.count)
+        uids.reserveCapacity(changed.count + others.count)
+        clusterOf.reserveCapacity(changed.count + others.count)
         let memberOf = try db.cachedStatement(sql: "SELECT clusterId FROM membership WHERE recordId = ?")
-        let uidOf = try db.cachedStatement(sql: "SELECT uid FROM record WHERE id = ?")
-        for c in changed {
-            contacts.append(c.contact)
-            rowIDs.append(c.rowID)
-            // A new record's uid is its contact id; an updated one keeps the uid it was first stored under.
-            uids.append(c.isNew ? c.contact.id : (try String.fetchOne(uidOf, arguments: [c.rowID]) ?? c.contact.id))
-            clusterOf.append(c.isNew ? nil : try String.fetchOne(memberOf, arguments: [c.rowID]))
+        for i in 0..<changed.count {
+            clusterOf.append(changed.isNew[i] ? nil : try String.fetchOne(memberOf, arguments: [changed.rowIDs[i]]))
         }
         let sortedOthers = others.sorted()
         for chunk in stride(from: 0, to: sortedOthers.count, by: 500).map({ Array(sortedOthers[$0..<min(sortedOthers.count, $0 + 500)]) }) {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT r.id, r.uid, r.body, m.clusterId FROM record r LEFT JOIN membership m ON m.recordId = r.id
-                WHERE r.id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) ORDER BY r.id
+                WHERE r.id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) AND r.kind = 'contact' ORDER BY r.id
                 """, arguments: StatementArguments(chunk))
             for row in rows {
-                guard case .contact(let c)? = Self.decode(row["body"]) else { continue }
-                contacts.append(c)
+                // Only contact records are candidates (the query above asked for them).
+                packed.append(encoded: row["body"])
                 rowIDs.append(row["id"])
                 uids.append(row["uid"])
                 clusterOf.append(row["clusterId"])
             }
         }
+        let contacts = packed.sealed()
         lap("load candidates")
         // 4. Match them with the user's rules.
         var options = MatchOptions()

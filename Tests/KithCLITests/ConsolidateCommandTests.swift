@@ -60,27 +60,6 @@ struct ConsolidateCommandTests {
         #expect(try String(contentsOfFile: review, encoding: .utf8).hasPrefix("# Pairs Kith found likely"))
     }
 
-    @Test("packed contacts read back equal across chunks, from memory and from the spill file, one larger than a chunk")
-    func packedContacts() {
-        // A budget of two chunks: the rest goes to the spill file.
-        var building = PackedContacts(chunkSize: 600, memoryBudget: 1200)
-        var originals: [Contact] = []
-        for k in 0..<300 {
-            var c = Contact(id: "t:\(k)")
-            c.name = PersonName(given: "Ilse\(k)", family: "Brandtmoor")
-            c.emails = [EmailAddress("ilse\(k)@brandtmoor.example")]
-            // Every 50th holds a note longer than a chunk.
-            if k % 50 == 7 { c.notes = [String(repeating: "Notiz \(k); ", count: 120)] }
-            c.sources = [Provenance(plugin: "jsonl", file: "p.jsonl", locator: Locator(line: k + 1), recordId: "r\(k)")]
-            building.append(c)
-            originals.append(c)
-        }
-        let packed = building.sealed()
-        #expect(packed.count == 300)
-        for k in [0, 1, 6, 7, 8, 57, 150, 298, 299] { #expect(packed.contact(at: k) == originals[k]) }
-        #expect((0..<300).allSatisfy { packed.contact(at: $0) == originals[$0] })
-    }
-
     @Test("rules from a file keep a pair apart")
     func rules() throws {
         let (dir, input) = try fixture()
