@@ -128,7 +128,7 @@ struct CSVImport {
         var forcedEncoding = mapping?.encoding
         if let e = options["encoding"] {
             guard let enc = CSVEncoding.named(e) else {
-                throw PluginError(.badOption, "unknown encoding '\(e)'; known: UTF-8, UTF-16LE, UTF-16BE, Windows-1250…1254, ISO-8859-2, MacRoman, Shift_JIS, EUC-JP", file: source.name)
+                throw PluginError(.badOption, "unknown encoding '\(e)'; use a charset name such as UTF-8, UTF-16LE, Windows-1252, ISO-8859-2, Shift_JIS or EUC-KR (docs/vcard.md#charsets lists them)", file: source.name)
             }
             forcedEncoding = enc
         }
