@@ -32,8 +32,16 @@ public struct JSONLPlugin: Importer, Exporter {
         {
             return .certain("JSON object with a Kith record kind")
         }
-        if extFits { return Detection(confidence: 50, reason: "JSON object in a .\(ext) file") }
-        return Detection(confidence: 10, reason: "starts with a JSON object")
+        // A JSON document spread over lines (`{` alone on the first), or
+        // JSON Lines of some other tool's objects, would have every line
+        // rejected: not this format (a folder's package.json or test data
+        // is skipped; `--format jsonl` still forces it).
+        let lineEnded = firstLine.endIndex < bytes.endIndex || probe.head.count < FormatProbe.headSize
+        let closed = firstLine.reversed().first { !($0 == 32 || $0 == 9 || $0 == 13) } == UInt8(ascii: "}")
+        if lineEnded && !closed { return .no("a JSON document over several lines, not JSON Lines") }
+        guard text.contains("\"kind\"") else { return .no("JSON objects without a Kith record kind") }
+        if extFits { return Detection(confidence: 50, reason: "JSON object with a kind in a .\(ext) file") }
+        return Detection(confidence: 30, reason: "starts with a JSON object with a kind")
     }
 
     public func importRecords(

@@ -174,8 +174,12 @@ struct JSONLPluginTests {
     @Test(arguments: [
         ("a.jsonl", #"{"kind":"contact","id":"x"}"#, 100),
         ("a.txt", #"{"kind":"interaction","id":"x"}"#, 100),
-        ("a.jsonl", #"{"name":"x"}"#, 50),
-        ("a.json", #"{"name":"x"}"#, 10),
+        ("a.jsonl", #"{"kind": "contact", "id": "x"}"#, 50),
+        ("a.json", #"{"kind": "contact", "id": "x"}"#, 30),
+        // Other tools' JSON: a document over several lines, objects without a kind.
+        ("a.json", "{\n  \"html_body\": [1, 2],\n", 0),
+        ("package.json", "{\n  \"name\": \"x\"\n}\n", 0),
+        ("a.jsonl", #"{"name":"x"}"# + "\n" + #"{"name":"y"}"#, 0),
         ("a.jsonl", "", 30),
         ("a.vcf", "BEGIN:VCARD", 0),
     ])
