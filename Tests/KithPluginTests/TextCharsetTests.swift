@@ -75,4 +75,36 @@ struct TextCharsetTests {
         #expect(TextCharset.named("KOI8-R")?.isLegacy == true)
         #expect(TextCharset.utf16LE.isLegacy == false)
     }
+
+    @Test("random bytes in every charset: no crash; Windows-1252 always decodes")
+    func randomBytes() {
+        var rng = SplitMix(seed: 0x4B17)
+        let labels = [
+            "utf-8", "utf-16", "utf-16le", "utf-16be", "utf-7", "windows-1252", "iso-8859-2", "iso-8859-5", "iso-8859-8",
+            "windows-1251", "windows-1256", "koi8-r", "ibm866", "macintosh", "shift_jis", "euc-jp", "iso-2022-jp", "gb2312",
+            "big5", "big5-hkscs", "euc-kr", "windows-874",
+        ]
+        for label in labels {
+            let charset = TextCharset.named(label)
+            #expect(charset != nil, "\(label)")
+            for _ in 0..<200 {
+                let bytes = (0..<Int(rng.next() % 64)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                _ = charset?.decode(bytes)
+                #expect(TextCharset.windows1252.decode(bytes) != nil)
+            }
+        }
+    }
+}
+
+/// A small seeded generator, so that the random cases are the same every run.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
