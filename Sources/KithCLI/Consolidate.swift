@@ -59,7 +59,9 @@ struct MatchingOptions: ParsableArguments {
 struct LoadedInputs {
     var contacts = PackedContacts()
     var recordKeys: [String] = []
-    var interactions: [Interaction] = []
+    /// Kept packed (spilled past 128 MB) until written: a mail archive
+    /// brings one per message.
+    var interactions = PackedRecords()
     var diagnostics: [Diagnostic] = []
     var summary = ImportRunner.Summary()
 
@@ -78,7 +80,7 @@ struct LoadedInputs {
                 case .contact(let c):
                     loaded.contacts.append(c)
                     loaded.recordKeys.append(RecordKey.of(c))
-                case .interaction(let i): loaded.interactions.append(i)
+                case .interaction(let i): loaded.interactions.append(.interaction(i))
                 case .diagnostic(let d):
                     reporter.report(d)
                     loaded.diagnostics.append(d)
@@ -135,12 +137,32 @@ struct Consolidate: ParsableCommand {
         let atomic = try output.map { path throws -> AtomicFile in try AtomicFile(path: path) }
         let sink = atomic?.sink ?? ByteSink(fileDescriptor: 1, name: "standard output")
         let writer = try exporter.makeWriter(to: sink, options: try input.pluginOptions())
+        let interactions = loaded.interactions.sealed()
         let result = try Consolidator(options: matchOptions).run(
-            contacts: loaded.contacts, recordKeys: loaded.recordKeys, interactions: loaded.interactions
+            contacts: loaded.contacts, recordKeys: loaded.recordKeys, linking: interactions.count > 0
         ) {
             try writer.write(.contact($0))
         }
-        for i in result.interactions { try writer.write(.interaction(i)) }
+        // Decoded and linked in batches on all cores, written in input order.
+        let linker = result.linker
+        var start = 0
+        while start < interactions.count {
+            let end = min(interactions.count, start + 16_384)
+            let parts = max(1, min(8, (end - start) / 1024))
+            let s0 = start
+            let pieces = parallelMap(parts) { p -> [Interaction] in
+                let lo = s0 + (end - s0) * p / parts, hi = s0 + (end - s0) * (p + 1) / parts
+                return (lo..<hi).map { k in
+                    // Written by JSONLWriter a moment ago: they read back.
+                    guard case .interaction(let i)? = interactions.record(at: k) else {
+                        preconditionFailure("packed interaction \(k) does not read back")
+                    }
+                    return linker.link(i)
+                }
+            }
+            for piece in pieces { for i in piece { try writer.write(.interaction(i)) } }
+            start = end
+        }
         // Warnings and errors travel with the data; notes are for the terminal (as in convert).
         for d in loaded.diagnostics where d.severity > .note { try writer.write(.diagnostic(d)) }
         try writer.finish()

@@ -61,15 +61,21 @@ public struct Consolidator: Sendable {
         public var recordKeys: [String]
         /// The merged contact id of every input record.
         public var mergedIdOfRecord: [String]
+        /// The merged contacts as targets for interactions' participants
+        /// (empty unless there were `interactions` or `linking` was set):
+        /// for interactions the caller streams itself.
+        public var linker: InteractionLinker
     }
 
     /// Runs the pipeline, handing each merged contact to `emit` in cluster
     /// order as soon as it is made, so that the merged set is never held in
     /// memory beside the input. `recordKeys` (one per contact, see
-    /// ``RecordKey``) saves computing them when the caller has them.
+    /// ``RecordKey``) saves computing them when the caller has them. With
+    /// `linking`, the output's `linker` resolves participants of
+    /// interactions not passed in (a caller keeping them packed).
     public func run(
         contacts: some ContactCollection, recordKeys: [String]? = nil, interactions: [Interaction] = [],
-        emit: (Contact) throws -> Void
+        linking: Bool = false, emit: (Contact) throws -> Void
     ) rethrows -> StreamOutput {
         let keys = recordKeys ?? (0..<contacts.count).map { RecordKey.of(contacts.contact(at: $0)) }
         let result = matcher.match(contacts, recordKeys: keys)
@@ -98,7 +104,7 @@ public struct Consolidator: Sendable {
             for piece in pieces {
                 for c in piece {
                     for i in clusters[k] { mergedIdOfRecord[i] = c.id }
-                    if !interactions.isEmpty { linker.add(c) }
+                    if linking || !interactions.isEmpty { linker.add(c) }
                     try emit(c)
                     k += 1
                 }
@@ -106,7 +112,8 @@ public struct Consolidator: Sendable {
             start = end
         }
         let linked = interactions.isEmpty ? [] : linker.link(interactions)
-        return StreamOutput(interactions: linked, match: result, recordKeys: keys, mergedIdOfRecord: mergedIdOfRecord)
+        return StreamOutput(
+            interactions: linked, match: result, recordKeys: keys, mergedIdOfRecord: mergedIdOfRecord, linker: linker)
     }
 }
 
@@ -161,16 +168,20 @@ public struct InteractionLinker: Sendable {
     /// Returns the interactions with `contactId` set on every participant
     /// that resolves.
     public func link(_ interactions: [Interaction]) -> [Interaction] {
-        interactions.map { x in
-            var x = x
-            for i in x.participants.indices {
-                if let e = x.participants[i].email, let n = EmailNormalizer.normalize(e), let id = owner(ofEmail: n.canonical) {
-                    x.participants[i].contactId = id
-                } else if let u = x.participants[i].url, let id = byURL[RecordNormalizer.foldURL(u)] {
-                    x.participants[i].contactId = id
-                }
+        interactions.map { link($0) }
+    }
+
+    /// Returns the interaction with `contactId` set on every participant
+    /// that resolves.
+    public func link(_ interaction: Interaction) -> Interaction {
+        var x = interaction
+        for i in x.participants.indices {
+            if let e = x.participants[i].email, let n = EmailNormalizer.normalize(e), let id = owner(ofEmail: n.canonical) {
+                x.participants[i].contactId = id
+            } else if let u = x.participants[i].url, let id = byURL[RecordNormalizer.foldURL(u)] {
+                x.participants[i].contactId = id
             }
-            return x
         }
+        return x
     }
 }

@@ -3,16 +3,14 @@ public import KithModel
 public import KithPipeline
 import KithJSON
 
-/// Contacts kept packed as canonical JSON Lines and decoded on demand:
-/// matching reads each contact twice (to normalise it, to merge it), so
-/// holding them as values would cost about three times the memory.
-///
-/// The bytes live in fixed-size chunks rather than one growing array (which
-/// doubles its capacity as it grows and, while growing, holds both buffers).
-/// Past `memoryBudget` bytes the chunks go to an unlinked temporary file and
-/// contacts are read back with `pread`, so memory stays flat as the input
-/// grows: a million contacts are about 540 MB of JSON Lines.
-public struct PackedContacts: ContactCollection {
+/// Records kept packed as canonical JSON Lines and decoded on demand, in
+/// fixed-size chunks rather than one growing array (which doubles its
+/// capacity as it grows and, while growing, holds both buffers). Past
+/// `memoryBudget` bytes the chunks go to an unlinked temporary file and are
+/// read back with `pread`, so memory stays flat as the input grows: a
+/// million contacts are about 540 MB of JSON Lines, 500,000 mails' header
+/// interactions about 400 MB.
+public struct PackedRecords: Sendable {
     public let chunkSize: Int
     public let memoryBudget: Int
     /// Chunks in memory; a spilled chunk is an empty array here.
@@ -22,7 +20,7 @@ public struct PackedContacts: ContactCollection {
     private var current: [UInt8] = []
     private var kept = 0
     private var spill: SpillFile?
-    /// Per contact: its chunk (high 32 bits) and end offset in it (low 32).
+    /// Per record: its chunk (high 32 bits) and end offset in it (low 32).
     private var spans: [UInt64] = []
 
     public var count: Int { spans.count }
@@ -32,14 +30,14 @@ public struct PackedContacts: ContactCollection {
         self.memoryBudget = memoryBudget
     }
 
-    /// Appends a contact.
-    public mutating func append(_ c: Contact) {
+    /// Appends a record.
+    public mutating func append(_ record: CanonicalRecord) {
         var w = JSONLWriter()
-        w.append(c)
+        w.append(record)
         append(line: w.output)
     }
 
-    /// Appends a contact already encoded as one canonical JSON line
+    /// Appends a record already encoded as one canonical JSON line
     /// (`JSONLWriter`'s, as the store keeps record bodies), without its
     /// newline.
     public mutating func append(encoded json: String) {
@@ -74,30 +72,60 @@ public struct PackedContacts: ContactCollection {
         current = []
     }
 
-    /// The collection with every chunk in place, ready to read.
-    public func sealed() -> PackedContacts {
+    /// The records with every chunk in place, ready to read.
+    public func sealed() -> PackedRecords {
         var copy = self
         if !copy.current.isEmpty { copy.sealCurrent() }
         return copy
     }
 
-    public func contact(at index: Int) -> Contact {
+    /// The record at `index` (nil when its line no longer decodes: bytes
+    /// kept in a store and damaged since).
+    public func record(at index: Int) -> CanonicalRecord? {
         let span = spans[index]
         let k = Int(span >> 32), end = Int(span & 0xFFFF_FFFF)
         let start = index > 0 && spans[index - 1] >> 32 == span >> 32 ? Int(spans[index - 1] & 0xFFFF_FFFF) : 0
-        precondition(k < chunks.count, "read PackedContacts through sealed()")
-        func decode(_ line: UnsafeBufferPointer<UInt8>) -> Contact {
-            // The bytes were written by JSONLWriter, here or into the store.
-            // A store body damaged since reads as a contact without values:
-            // it matches nothing, where a crash would lose the whole import.
-            guard case .contact(let c)? = try? JSONLReader.decode(line) else { return Contact(id: "") }
-            return c
-        }
+        precondition(k < chunks.count, "read PackedRecords through sealed()")
         if fileOffsets[k] < 0 {
-            return chunks[k].withUnsafeBufferPointer { decode(UnsafeBufferPointer(rebasing: $0[start..<end - 1])) }
+            return chunks[k].withUnsafeBufferPointer { try? JSONLReader.decode(UnsafeBufferPointer(rebasing: $0[start..<end - 1])) }
         }
         let bytes = spill!.read(at: fileOffsets[k] + start, count: end - 1 - start)
-        return bytes.withUnsafeBufferPointer(decode)
+        return bytes.withUnsafeBufferPointer { try? JSONLReader.decode($0) }
+    }
+}
+
+/// Contacts kept packed (see ``PackedRecords``): matching reads each contact
+/// twice (to normalise it, to merge it), so holding them as values would
+/// cost about three times the memory.
+public struct PackedContacts: ContactCollection {
+    private var records: PackedRecords
+
+    public var count: Int { records.count }
+
+    public init(chunkSize: Int = 4 << 20, memoryBudget: Int = 128 << 20) {
+        records = PackedRecords(chunkSize: chunkSize, memoryBudget: memoryBudget)
+    }
+
+    /// Appends a contact.
+    public mutating func append(_ c: Contact) { records.append(.contact(c)) }
+
+    /// Appends a contact already encoded as one canonical JSON line, without
+    /// its newline.
+    public mutating func append(encoded json: String) { records.append(encoded: json) }
+
+    /// The collection with every chunk in place, ready to read.
+    public func sealed() -> PackedContacts {
+        var copy = self
+        copy.records = records.sealed()
+        return copy
+    }
+
+    /// The contact at `index`. A line that does not decode as a contact (a
+    /// store body damaged since it was written) reads as a contact without
+    /// values: it matches nothing, where a crash would lose the whole run.
+    public func contact(at index: Int) -> Contact {
+        guard case .contact(let c)? = records.record(at: index) else { return Contact(id: "") }
+        return c
     }
 }
 

@@ -60,6 +60,57 @@ struct ConsolidateCommandTests {
         #expect(try String(contentsOfFile: review, encoding: .utf8).hasPrefix("# Pairs Kith found likely"))
     }
 
+    @Test("interactions are written in input order after the people, each participant pointing at its merged person")
+    func interactionsLinked() throws {
+        let (dir, input) = try fixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // More than one batch of interactions (16,384), so batches and their
+        // parallel parts join in order.
+        var writer = JSONLWriter()
+        let count = 20_000
+        for k in 0..<count {
+            let p = (k * 7) % 240
+            let family = (["kel", "ver", "brand", "mor", "tal", "wen", "dor", "ski", "lund", "ham"][p % 10]
+                + ["kel", "ver", "brand", "mor", "tal", "wen", "dor", "ski", "lund", "ham"][(p / 10) % 10]
+                + ["kel", "ver", "brand", "mor", "tal", "wen", "dor", "ski", "lund", "ham"][(p / 7) % 10]).capitalized
+            let first = ["Anna", "Bernd", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kira", "Lukas"][p % 12]
+            let email = "\(first.lowercased()).\(family.lowercased())\(p)@example.org"
+            var i = Interaction(id: "m\(k)", type: .email)
+            // Every other one in capitals: it must still find its person.
+            i.participants = [
+                Participant(role: .from, email: k % 2 == 0 ? email : email.uppercased()),
+                Participant(role: .to, email: "nobody\(k)@elsewhere.example"),
+            ]
+            i.sources = [Provenance(plugin: "jsonl", file: "mail.jsonl", locator: Locator(line: k + 1))]
+            writer.append(.interaction(i))
+        }
+        let mail = dir.appendingPathComponent("mail.jsonl").path
+        try Data(writer.output).write(to: URL(fileURLWithPath: mail))
+        let out = dir.appendingPathComponent("merged.jsonl").path
+        try Consolidate.parse([input, mail, "-o", out, "--region", "DE", "-q"]).run()
+
+        var personOfEmail: [String: String] = [:]
+        var interactions: [Interaction] = []
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            var l = String(line)
+            switch l.withUTF8({ try? JSONLReader.decode($0) }) {
+            case .contact(let c)?:
+                #expect(interactions.isEmpty, "people come first")
+                for e in c.emails { personOfEmail[e.address.lowercased()] = c.id }
+            case .interaction(let i)?: interactions.append(i)
+            default: break
+            }
+        }
+        #expect(personOfEmail.count == 240)
+        #expect(interactions.map(\.id) == (0..<count).map { "m\($0)" })
+        for i in interactions {
+            let from = try #require(i.participants.first)
+            #expect(from.contactId != nil && from.contactId == personOfEmail[from.email!.lowercased()], "\(i.id)")
+            #expect(i.participants[1].contactId == nil)
+        }
+    }
+
     @Test("rules from a file keep a pair apart")
     func rules() throws {
         let (dir, input) = try fixture()
