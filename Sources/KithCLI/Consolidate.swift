@@ -136,7 +136,7 @@ struct Consolidate: ParsableCommand {
         let started = Date()
         let atomic = try output.map { path throws -> AtomicFile in try AtomicFile(path: path) }
         let sink = atomic?.sink ?? ByteSink(fileDescriptor: 1, name: "standard output")
-        let writer = try exporter.makeWriter(to: sink, options: try input.pluginOptions())
+        let writer = RecordOutput(try exporter.makeWriter(to: sink, options: try input.pluginOptions()))
         let interactions = loaded.interactions.sealed()
         let result = try Consolidator(options: matchOptions).run(
             contacts: loaded.contacts, recordKeys: loaded.recordKeys, linking: interactions.count > 0

@@ -37,7 +37,7 @@ struct Convert: ParsableCommand {
         }
         let atomic = try output.map { path throws -> AtomicFile in try AtomicFile(path: path) }
         let sink = atomic?.sink ?? ByteSink(fileDescriptor: 1, name: "standard output")
-        let writer = try exporter.makeWriter(to: sink, options: options)
+        let writer = RecordOutput(try exporter.makeWriter(to: sink, options: options))
         var reporter = RunReporter(quiet: input.quiet)
         let runner = ImportRunner(registry: registry, forcedFormat: input.format.map { FormatID($0) }, options: options)
         let summary = try runner.run(

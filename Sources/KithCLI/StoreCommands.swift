@@ -172,7 +172,7 @@ struct Export: ParsableCommand {
         let store = try storeOptions.open()
         let atomic = try output.map { try AtomicFile(path: $0) }
         let sink = atomic?.sink ?? ByteSink(fileDescriptor: 1, name: "standard output")
-        let writer = try exporter.makeWriter(to: sink, options: o)
+        let writer = RecordOutput(try exporter.makeWriter(to: sink, options: o))
         var people = 0, interactions = 0
         try store.exportAll { record in
             if case .contact = record { people += 1 } else { interactions += 1 }

@@ -12,6 +12,24 @@ public protocol RecordWriter: AnyObject {
     func finish() throws
 }
 
+/// A writer that must see every record before it can write its first byte
+/// (a CSV layout whose columns depend on all contacts), and that a caller
+/// able to go over the records twice can spare from holding them.
+///
+/// Such a caller shows each record to ``plan(_:)``, calls ``planned()``,
+/// then passes the records `plan` kept, in the same order, to `write(_:)`
+/// and calls `finish()`; the output is the same as from `write` and
+/// `finish` alone, which buffers. (`kith` replays them from a packed copy
+/// spilled to disk, so memory stays flat.)
+public protocol TwoPassRecordWriter: RecordWriter {
+    /// First pass: looks at one record and writes nothing. Returns false for
+    /// a record this writer skips (an interaction in a contact CSV): it need
+    /// not come again.
+    func plan(_ record: CanonicalRecord) -> Bool
+    /// Ends the first pass; `write(_:)` calls follow.
+    func planned() throws
+}
+
 /// A plugin that writes canonical records in its format.
 ///
 /// The contract, checked by `ExporterConformance` in KithTestSupport: the same

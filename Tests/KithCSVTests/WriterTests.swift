@@ -61,6 +61,25 @@ struct WriterTests {
         }
     }
 
+    @Test("two passes (plan every record, then write) give the bytes one pass gives, in every layout")
+    func twoPassesEqualOnePass() throws {
+        var g = ModelGenerator(seed: 11)
+        let records = g.records(200) + Self.people()
+        for layout in ["generic", "google", "outlook"] {
+            let options = PluginOptions(["layout": layout])
+            let onePass = try ExporterConformance.write(CSVPlugin(), records, options: options)
+            let sink = ByteSink()
+            let writer = try #require(try CSVPlugin().makeWriter(to: sink, options: options) as? any TwoPassRecordWriter)
+            let kept = records.filter { writer.plan($0) }
+            #expect(kept.count == records.filter { if case .contact = $0 { true } else { false } }.count)
+            try writer.planned()
+            for r in kept { try writer.write(r) }
+            try writer.finish()
+            try sink.flush()
+            #expect(sink.collected == onePass, "\(layout)")
+        }
+    }
+
     @Test(arguments: ["SampleExports/google-contacts.csv", "SampleExports/outlook-contacts.csv", "SampleExports/linkedin-Connections.csv"])
     func genericCSVRoundTripIsStable(_ sample: String) throws {
         let first = importCSV(bytes: try RepositoryFiles.bytes(sample), name: "in.csv")
