@@ -4,14 +4,17 @@ public import KithPlugin
 
 /// jCard (RFC 7095), the JSON form of vCard: read and written.
 ///
-/// Reading: a jCard file is one JSON document (a card, or an array of
-/// cards), so it is parsed whole with `JSONSerialization` (jCard files are
-/// small; the vCard text path is the streaming one). Each card is turned
-/// back into vCard 4.0 text and read by the vCard reader, so both formats
-/// map to the model by the same rules: `text` values are escaped, `unknown`
-/// values are taken as raw vCard text (RFC 7095 §5), other types (`uri`,
-/// dates) keep their commas. Provenance says plugin "jcard", the card's
-/// index as the record, and no line (the JSON has none worth quoting).
+/// Reading: a jCard file is one JSON document, a card or an array of cards.
+/// An array is read an element at a time (`JCardElements` finds where each
+/// ends, at the byte level), each card parsed on its own with
+/// `JSONSerialization`, so memory stays flat however many cards a file
+/// holds, and a malformed card costs that card (an error naming it), not the
+/// file. Each card is turned back into vCard 4.0 text and read by the vCard
+/// reader, so both formats map to the model by the same rules: `text` values
+/// are escaped, `unknown` values are taken as raw vCard text (RFC 7095 §5),
+/// other types (`uri`, dates) keep their commas. Provenance says plugin
+/// "jcard", the card's index as the record, and no line (the JSON has none
+/// worth quoting).
 ///
 /// Writing: see `JCardWriter` (the fields of vCard 4.0, as JSON).
 public struct JCardPlugin: Importer, Exporter {
@@ -37,45 +40,92 @@ public struct JCardPlugin: Importer, Exporter {
         from source: ImportSource, options: PluginOptions, emit: (ImportEvent) throws -> Void
     ) throws -> ImportSummary {
         let stream = try source.openStream()
-        var bytes: [UInt8] = []
-        while let chunk = stream.read() { bytes += chunk }
-        let json: Any
-        do {
-            json = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        } catch {
-            throw PluginError(.malformed, "not valid JSON, so not jCard", file: source.name, underlying: "\(error)")
+        var elements = JCardElements(stream)
+        guard let shape = elements.start() else {
+            throw PluginError(.malformed, "not a JSON array, so not jCard", file: source.name)
         }
-        var cards: [[Any]] = []
-        if let a = json as? [Any], a.first as? String == "vcard" {
-            cards = [a]
-        } else if let list = json as? [Any] {
-            cards = list.compactMap { $0 as? [Any] }.filter { $0.first as? String == "vcard" }
-        }
-        guard !cards.isEmpty else { throw PluginError(.malformed, "no [\"vcard\", …] array found", file: source.name) }
-        var text = ""
-        // The rebuilt text's line where each card starts, to name the card
-        // (its index in the JSON) in diagnostics.
-        var cardStarts: [Int] = []
+        // Cards rebuilt as vCard text, a few hundred at a time, for the vCard
+        // reader; problems with elements wait in `pending` for the next event.
+        var cardStarts: [Int] = []  // rebuilt text line where card k+1 starts
         var line = 1
-        for card in cards {
-            cardStarts.append(line)
-            text += "BEGIN:VCARD\r\n"
-            line += 1
-            for case let prop as [Any] in (card.count > 1 ? card[1] as? [Any] ?? [] : []) {
-                if let content = Self.contentLine(prop) {
-                    text += content + "\r\n"
-                    line += 1
+        var element = 0
+        var pending: [Diagnostic] = []
+        var rejected = 0
+        var sawCard = false
+        var single = shape == .singleCard
+        let pull: () -> [UInt8]? = {
+            var text = ""
+            while text.utf8.count < 64 * 1024 {
+                let next: JCardElements.Element
+                if single {
+                    single = false
+                    next = elements.wholeDocument()
+                } else {
+                    next = elements.next()
                 }
+                let raw: [UInt8]
+                switch next {
+                case .end: return text.isEmpty ? nil : Array(text.utf8)
+                case .truncated(let bytes):
+                    element += 1
+                    rejected += 1
+                    pending.append(Diagnostic(severity: .error, file: source.name, locator: Locator(record: element),
+                        message: "the JSON ends inside element \(element) (\(bytes) bytes; the file looks cut short)", code: "jcard.truncated"))
+                    return text.isEmpty ? nil : Array(text.utf8)
+                case .oversized(let bytes):
+                    element += 1
+                    rejected += 1
+                    pending.append(Diagnostic(severity: .error, file: source.name, locator: Locator(record: element),
+                        message: "element \(element) is \(bytes) bytes, more than a card can be (\(JCardElements.maxElementBytes >> 20) MB); skipped",
+                        code: "jcard.too-large"))
+                    continue
+                case .element(let bytes): raw = bytes
+                }
+                element += 1
+                guard let json = try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed]) else {
+                    rejected += 1
+                    pending.append(Diagnostic(severity: .error, file: source.name, locator: Locator(record: element),
+                        message: "element \(element) is not valid JSON; skipped", code: "jcard.malformed"))
+                    continue
+                }
+                guard let card = json as? [Any], card.first as? String == "vcard" else {
+                    rejected += 1
+                    pending.append(Diagnostic(severity: .warning, file: source.name, locator: Locator(record: element),
+                        message: "element \(element) is not a [\"vcard\", …] card; skipped", code: "jcard.not-a-card"))
+                    continue
+                }
+                sawCard = true
+                cardStarts.append(line)
+                text += "BEGIN:VCARD\r\n"
+                line += 1
+                for case let prop as [Any] in (card.count > 1 ? card[1] as? [Any] ?? [] : []) {
+                    if let content = Self.contentLine(prop) {
+                        text += content + "\r\n"
+                        line += 1
+                    }
+                }
+                text += "END:VCARD\r\n"
+                line += 1
             }
-            text += "END:VCARD\r\n"
-            line += 1
+            return Array(text.utf8)
         }
         func card(at line: Int?) -> Int? {
             guard let line else { return nil }
-            return cardStarts.lastIndex { $0 <= line }.map { $0 + 1 }
+            // The last card starting at or before `line` (binary search).
+            var lo = 0, hi = cardStarts.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if cardStarts[mid] <= line { lo = mid + 1 } else { hi = mid }
+            }
+            return lo > 0 ? lo : nil
         }
-        let inner = ByteStream(bytes: Array(text.utf8))
-        return try VCardPlugin.importStream(inner, name: source.name, plugin: "jcard", options: options) { event in
+        func flushPending() throws {
+            let waiting = pending
+            pending = []
+            for d in waiting { try emit(.diagnostic(d)) }
+        }
+        var summary = try VCardPlugin.importStream(ByteStream(pull: pull), name: source.name, plugin: "jcard", options: options) { event in
+            try flushPending()
             // Line numbers would point into the rebuilt text, not the JSON: drop them.
             switch event {
             case .contact(var c):
@@ -88,6 +138,13 @@ public struct JCardPlugin: Importer, Exporter {
             case .interaction: try emit(event)
             }
         }
+        try flushPending()
+        summary.recordsRead += rejected
+        summary.recordsRejected += rejected
+        if !sawCard {
+            throw PluginError(.malformed, "no [\"vcard\", …] array found", file: source.name)
+        }
+        return summary
     }
 
     public func makeWriter(to sink: ByteSink, options: PluginOptions) throws -> any RecordWriter {
@@ -193,5 +250,116 @@ final class JCardRecordWriter: RecordWriter {
         try sink.write(writer.output)
         writer.output.removeAll()
         try sink.flush()
+    }
+}
+
+/// The elements of a jCard file's top-level array, found at the byte level
+/// (strings and their escapes skipped, brackets counted), so that each card
+/// can be parsed on its own and the file is never held whole.
+struct JCardElements {
+    enum Shape {
+        /// `["vcard", [...]]`: the document is one card.
+        case singleCard
+        /// `[["vcard", ...], ...]`: a list of cards.
+        case list
+    }
+
+    enum Element {
+        /// One element's bytes (a card, or anything else the array holds).
+        case element([UInt8])
+        /// The input ended inside an element of this many bytes.
+        case truncated(Int)
+        /// An element of this many bytes, more than `maxElementBytes` (not kept).
+        case oversized(Int)
+        case end
+    }
+
+    /// An element larger than this is read but not kept (a card with a
+    /// photo is a few MB; hostile input must not take all memory).
+    static let maxElementBytes = 64 << 20
+
+    private let stream: ByteStream
+    private var buffer: [UInt8] = []
+    private var pos = 0
+
+    init(_ stream: ByteStream) { self.stream = stream }
+
+    private mutating func peekByte() -> UInt8? {
+        if pos >= buffer.count {
+            guard let chunk = stream.read() else { return nil }
+            buffer = chunk
+            pos = 0
+        }
+        return buffer[pos]
+    }
+
+    private mutating func skipSpace() {
+        while let b = peekByte(), b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { pos += 1 }
+    }
+
+    /// Reads past a byte-order mark and the opening bracket; nil when the
+    /// document is not an array.
+    mutating func start() -> Shape? {
+        if let b = peekByte(), b == 0xEF {
+            for expected: UInt8 in [0xEF, 0xBB, 0xBF] {
+                guard peekByte() == expected else { return nil }
+                pos += 1
+            }
+        }
+        skipSpace()
+        guard peekByte() == 0x5B else { return nil }
+        pos += 1
+        skipSpace()
+        return peekByte() == 0x22 ? .singleCard : .list
+    }
+
+    /// For `.singleCard`: the whole document, its opening bracket included.
+    mutating func wholeDocument() -> Element { scan(prefix: [0x5B], depth: 1) }
+
+    /// For `.list`: the next element of the array.
+    mutating func next() -> Element {
+        while let b = peekByte(), b == 0x2C || b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { pos += 1 }
+        guard let b = peekByte(), b != 0x5D else { return .end }
+        return scan(prefix: [], depth: 0)
+    }
+
+    /// Collects bytes until the bracket depth returns to zero (or, for a
+    /// scalar, until a comma, bracket or space).
+    private mutating func scan(prefix: [UInt8], depth start: Int) -> Element {
+        var out = prefix
+        var size = prefix.count
+        var depth = start
+        var inString = false
+        var escaped = false
+        var scalar = false
+        if start == 0, let b = peekByte(), b != 0x5B, b != 0x7B, b != 0x22 { scalar = true }
+        while let b = peekByte() {
+            if scalar && (b == 0x2C || b == 0x5D || b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D) { break }
+            pos += 1
+            size += 1
+            if size <= Self.maxElementBytes { out.append(b) } else if !out.isEmpty { out = [] }
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if b == 0x5C {
+                    escaped = true
+                } else if b == 0x22 {
+                    inString = false
+                    if depth == 0 && !scalar { break }
+                }
+                continue
+            }
+            switch b {
+            case 0x22: inString = true
+            case 0x5B, 0x7B: depth += 1
+            case 0x5D, 0x7D:
+                depth -= 1
+                if depth <= 0 { return size <= Self.maxElementBytes ? .element(out) : .oversized(size) }
+            default: break
+            }
+        }
+        if size > Self.maxElementBytes { return .oversized(size) }
+        if scalar || (!inString && depth == 0 && size > 0) { return .element(out) }
+        return size == 0 ? .end : .truncated(size)
     }
 }

@@ -44,6 +44,20 @@ public final class ByteStream {
         totalBytes = bytes.count
     }
 
+    /// Reads the chunks `pull` hands out, until it returns nil (for bytes
+    /// made on the fly, such as a format rebuilt as another's text).
+    public init(pull: @escaping () -> [UInt8]?) {
+        buffer = []
+        fd = -1
+        ownsDescriptor = false
+        atEOF = false
+        chunkSize = 0
+        totalBytes = nil
+        self.pull = pull
+    }
+
+    private var pull: (() -> [UInt8]?)?
+
     /// Reads from an open file descriptor (e.g. 0 for standard input).
     public init(fileDescriptor: Int32, closeWhenDone: Bool = false, chunkSize: Int = 256 * 1024) {
         buffer = []
@@ -88,6 +102,17 @@ public final class ByteStream {
         if head > 0 && head >= buffer.count / 2 {
             buffer.removeSubrange(0..<head)
             head = 0
+        }
+        if let pull {
+            while true {
+                guard let chunk = pull() else {
+                    atEOF = true
+                    return false
+                }
+                if chunk.isEmpty { continue }
+                buffer.append(contentsOf: chunk)
+                return true
+            }
         }
         // Read into a scratch block, then append: growing the array with
         // zeros first and trimming after was slow in debug builds.
