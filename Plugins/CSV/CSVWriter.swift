@@ -213,6 +213,42 @@ struct RowBuilder {
         guard let i = columns.index[column] else { return false }
         return cells[i].isEmpty
     }
+
+    /// First, Middle and Last Name (Google's and Outlook's columns); a name
+    /// without parts goes whole into First Name.
+    mutating func setFirstMiddleLast(_ n: PersonName) {
+        if n.given == nil && n.family == nil && n.middle == nil {
+            set("First Name", n.formatted)
+        } else {
+            set("First Name", n.given)
+            set("Middle Name", n.middle)
+            set("Last Name", n.family)
+        }
+    }
+
+    /// Values and their labels into the columns "`name` n" and "`name` n
+    /// Label", n from 1.
+    mutating func setNumbered(_ name: String, _ values: [(value: String, label: String)]) {
+        for (n, v) in values.enumerated() {
+            set("\(name) \(n + 1)", v.value)
+            set("\(name) \(n + 1) Label", v.label)
+        }
+    }
+
+    /// An address into the columns `prefix` + Label, Street, PO Box, City,
+    /// Region, Postal Code, Country, Formatted and `extended` (the generic
+    /// and Google layouts differ only in that name).
+    mutating func setAddress(_ a: PostalAddress, prefix p: String, label: String, extended: String) {
+        set(p + "Label", label)
+        set(p + "Street", a.street)
+        set(p + extended, a.extended)
+        set(p + "PO Box", a.poBox)
+        set(p + "City", a.locality)
+        set(p + "Region", a.region)
+        set(p + "Postal Code", a.postalCode)
+        set(p + "Country", a.country)
+        set(p + "Formatted", a.formatted)
+    }
 }
 
 /// Labels as one cell: "* " marks the preferred value, several labels are
@@ -312,25 +348,10 @@ struct GenericLayoutWriter {
         r.set("ID", c.sources.first?.recordId)
         for (h, f) in Self.nameColumns { r.set(h, f(c.name)) }
         for (n, v) in c.nicknames.enumerated() { r.set("Nickname \(n + 1)", v) }
-        for (n, e) in c.emails.enumerated() {
-            r.set("Email \(n + 1)", e.address)
-            r.set("Email \(n + 1) Label", labelCell(e.labels, preferred: e.preferred))
-        }
-        for (n, p) in c.phones.enumerated() {
-            r.set("Phone \(n + 1)", p.raw)
-            r.set("Phone \(n + 1) Label", labelCell(p.labels, preferred: p.preferred))
-        }
+        r.setNumbered("Email", c.emails.map { ($0.address, labelCell($0.labels, preferred: $0.preferred)) })
+        r.setNumbered("Phone", c.phones.map { ($0.raw, labelCell($0.labels, preferred: $0.preferred)) })
         for (n, a) in c.addresses.enumerated() {
-            let p = "Address \(n + 1) "
-            r.set(p + "Label", labelCell(a.labels, preferred: a.preferred))
-            r.set(p + "Street", a.street)
-            r.set(p + "Extended", a.extended)
-            r.set(p + "PO Box", a.poBox)
-            r.set(p + "City", a.locality)
-            r.set(p + "Region", a.region)
-            r.set(p + "Postal Code", a.postalCode)
-            r.set(p + "Country", a.country)
-            r.set(p + "Formatted", a.formatted)
+            r.setAddress(a, prefix: "Address \(n + 1) ", label: labelCell(a.labels, preferred: a.preferred), extended: "Extended")
         }
         for (n, o) in c.organizations.enumerated() {
             let p = "Organization \(n + 1) "
@@ -339,17 +360,8 @@ struct GenericLayoutWriter {
             r.set(p + "Title", o.title)
             r.set(p + "Role", o.role)
         }
-        for (n, u) in c.urls.enumerated() {
-            r.set("URL \(n + 1)", u.value)
-            r.set("URL \(n + 1) Label", labelCell(u.labels, preferred: u.preferred))
-        }
-        for (n, u) in c.handles.enumerated() {
-            r.set("Handle \(n + 1)", u.value)
-            r.set("Handle \(n + 1) Label", labelCell(u.labels, preferred: u.preferred))
-        }
-        for (n, u) in c.related.enumerated() {
-            r.set("Related \(n + 1)", u.value)
-            r.set("Related \(n + 1) Label", labelCell(u.labels, preferred: u.preferred))
+        for (name, values) in [("URL", c.urls), ("Handle", c.handles), ("Related", c.related)] {
+            r.setNumbered(name, values.map { ($0.value, labelCell($0.labels, preferred: $0.preferred)) })
         }
         r.set("Birthday", c.birthday?.isoString)
         for (n, d) in c.anniversaries.enumerated() { r.set("Anniversary \(n + 1)", d.isoString) }
@@ -413,13 +425,7 @@ struct GoogleLayoutWriter {
 
     static func fill(_ r: inout RowBuilder, _ c: Contact) {
         let n = c.name
-        if n.given == nil && n.family == nil && n.middle == nil {
-            r.set("First Name", n.formatted)
-        } else {
-            r.set("First Name", n.given)
-            r.set("Middle Name", n.middle)
-            r.set("Last Name", n.family)
-        }
+        r.setFirstMiddleLast(n)
         r.set("Phonetic First Name", n.phoneticGiven)
         r.set("Phonetic Last Name", n.phoneticFamily)
         r.set("Name Prefix", n.prefix)
@@ -443,16 +449,7 @@ struct GoogleLayoutWriter {
             r.set("Phone \(k + 1) - Value", p.raw)
         }
         for (k, a) in c.addresses.enumerated() {
-            let p = "Address \(k + 1) - "
-            r.set(p + "Label", googleLabel(a.labels, preferred: a.preferred))
-            r.set(p + "Formatted", a.formatted)
-            r.set(p + "Street", a.street)
-            r.set(p + "City", a.locality)
-            r.set(p + "PO Box", a.poBox)
-            r.set(p + "Region", a.region)
-            r.set(p + "Postal Code", a.postalCode)
-            r.set(p + "Country", a.country)
-            r.set(p + "Extended Address", a.extended)
+            r.setAddress(a, prefix: "Address \(k + 1) - ", label: googleLabel(a.labels, preferred: a.preferred), extended: "Extended Address")
         }
         for (k, v) in c.related.enumerated() {
             r.set("Relation \(k + 1) - Label", googleLabel(v.labels, preferred: false))
@@ -509,13 +506,7 @@ enum OutlookLayoutWriter {
     static func fill(_ r: inout RowBuilder, _ c: Contact) {
         let n = c.name
         r.set("Title", n.prefix)
-        if n.given == nil && n.family == nil && n.middle == nil {
-            r.set("First Name", n.formatted)
-        } else {
-            r.set("First Name", n.given)
-            r.set("Middle Name", n.middle)
-            r.set("Last Name", n.family)
-        }
+        r.setFirstMiddleLast(n)
         r.set("Suffix", n.suffix)
         if let o = c.organizations.first {
             r.set("Company", o.name)
