@@ -192,7 +192,19 @@ extension FeatureStore {
     private func compareNames(_ a: Int, _ b: Int, _ v: inout ComparisonVector) {
         let g1 = given[a], f1 = family[a], g2 = given[b], f2 = family[b]
         let (sg, sgf) = compareGiven(g1, g2)
-        let (sf, sff) = compareFamily(f1, f2)
+        var (sf, sff) = compareFamily(f1, f2)
+        // A name of two given names read as given and family ("María José",
+        // a mail display name, for María José García López): when one side's
+        // given and "family" names are both parts of the other's compound
+        // given name, that side has no family name to compare.
+        if sf == 5, g1 >= 0, g2 >= 0 {
+            let given1 = names.bytes(g1), given2 = names.bytes(g2)
+            if (Self.isPart(names.bytes(f1), of: given2) && Self.isPart(given1, of: given2))
+                || (Self.isPart(names.bytes(f2), of: given1) && Self.isPart(given2, of: given1))
+            {
+                (sf, sff) = (0, 0)
+            }
+        }
         let straight = Self.rank(sg, given: true) + Self.rank(sf, given: false)
         // Crossed: one side wrote given and family the other way round.
         if straight < 6 && ((g1 >= 0 && f2 >= 0) || (f1 >= 0 && g2 >= 0)) {
@@ -236,10 +248,22 @@ extension FeatureStore {
         // "Jean-Baptiste" and "Jean") are used for the same person as a
         // nickname is.
         if Self.isPart(bx, of: by) || Self.isPart(by, of: bx) { return (2, 0) }
+        // "JB" for Jean-Baptiste, "MJ" for María José: the initials of a
+        // compound given name, as an initial.
+        if Self.isInitials(bx, of: by) || Self.isInitials(by, of: bx) { return (5, 0) }
         let s = StringSimilarity.jaroWinkler(bx, by)
         if s >= 0.92 { return (3, 0) }
         if s >= 0.80 { return (4, 0) }
         return (6, 0)
+    }
+
+    /// True when `short` (two to four letters) spells the first letters of
+    /// `whole`'s hyphen- or space-separated components, one each.
+    static func isInitials(_ short: some Collection<UInt8>, of whole: some Collection<UInt8>) -> Bool {
+        guard (2...4).contains(short.count), short.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return false }
+        let components = whole.split(whereSeparator: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: " ") })
+        guard components.count == short.count else { return false }
+        return zip(short, components).allSatisfy { letter, component in component.first == letter && component.count > 1 }
     }
 
     /// True when `part` is a whole hyphen- or space-separated component of
