@@ -121,7 +121,7 @@ final class MailImport {
             produce: { pipe in
                 let feed = ChunkFeed(pipe.nextChunk)
                 let splitter = MessageSplitter(
-                    LineSource(read: feed.read), bodyCapture: bodyCapture, useContentLength: useContentLength)
+                    LineSource(readInto: feed.read(into:maxCount:)), bodyCapture: bodyCapture, useContentLength: useContentLength)
                 try batcher.run(splitter, deliver: pipe.push)
             },
             transform: parse, handle: commitAll)
