@@ -56,11 +56,34 @@ struct ContactBook {
     /// The lookup keys of a participant: its folded address hash and its
     /// name's hash (0 for no usable name). Pure, so parsing threads compute them.
     static func keys(address: String, name: String?) -> (address: UInt64, name: UInt64) {
-        var nh: UInt64 = 0
-        if let name {
-            nh = name.withBytes { $0.contains(0x40) ? 0 : max(1, fnv1a($0)) }
+        (foldedHash(address), nameKey(name))
+    }
+
+    /// The name part of `keys(address:name:)`: 0 for no name or one that
+    /// holds `@`, else its FNV-1a hash (at least 1). One pass.
+    static func nameKey(_ name: String?) -> UInt64 {
+        guard let name else { return 0 }
+        return name.withBytes { p in
+            var h = FNV1a()
+            for b in p {
+                if b == 0x40 { return 0 }
+                h.add(b)
+            }
+            return max(1, h.value)
         }
-        return (foldedHash(address), nh)
+    }
+
+    /// `foldedHash(s)` and whether `s` holds `@`, in one pass.
+    static func foldedHashAndAt(_ s: String) -> (hash: UInt64, hasAt: Bool) {
+        s.withBytes { p in
+            var h = FNV1a()
+            var at = false
+            for b in p {
+                at = at || b == 0x40
+                h.add(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            }
+            return (h.value, at)
+        }
     }
 
     /// Notes `address` with precomputed `keys` (see `keys(address:name:)`).

@@ -106,6 +106,9 @@ final class LineSource {
         var startsLine: Bool
         /// 1-based line number.
         var number: Int
+        /// True when the byte after the line is its LF (no CR was dropped),
+        /// so `base[0...count]` is the line with its terminator.
+        var lfFollows = false
 
         subscript(i: Int) -> UInt8 { base[i] }
         var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
@@ -120,7 +123,8 @@ final class LineSource {
     /// The next line, consumed; nil at end of input.
     func nextLine() -> Line? {
         guard let (s, e, next, ended) = locate() else { return nil }
-        let line = Line(base: UnsafePointer(buf + s), count: e - s, startsLine: !midLine, number: lineNumber)
+        var line = Line(base: UnsafePointer(buf + s), count: e - s, startsLine: !midLine, number: lineNumber)
+        line.lfFollows = next == e + 1 && buf[e] == 0x0A
         start = next
         midLine = !ended
         if ended { lineNumber += 1 }

@@ -85,27 +85,31 @@ enum MessageParser {
         // Participants.
         var domainless: [String] = []
         var rewritten = 0
-        func addAll(_ values: [HeaderFields.Value], _ role: ParticipantRole, skippingFrom: Bool = false) {
+        m.keys.reserveCapacity(8)
+        // Each address is hashed once, here, for the From keys, the
+        // Sender/Reply-To check and the contact book (`ContactBook.keys`).
+        func addAll(_ values: [HeaderFields.Value], _ role: ParticipantRole, isFrom: Bool = false, skippingFrom: Bool = false) {
             for v in values {
                 for a in AddressParser.parse(v, messageCharset: charset) {
                     if a.domainless { domainless.append(a.address ?? a.name ?? "") }
                     if a.rewrittenAt { rewritten += 1 }
-                    if skippingFrom, let addr = a.address, m.fromKeys.contains(ContactBook.foldedHash(addr)) { continue }
+                    var key: (hash: UInt64, hasAt: Bool) = (0, false)
+                    if let addr = a.address {
+                        key = ContactBook.foldedHashAndAt(addr)
+                        if skippingFrom, m.fromKeys.contains(key.hash) { continue }
+                        if isFrom { m.fromKeys.append(key.hash) }
+                    }
                     m.participants.append(Participant(role: role, name: a.name, email: a.address))
-                    if role == .from, let addr = a.address { m.fromKeys.append(ContactBook.foldedHash(addr)) }
+                    m.keys.append(key.hasAt ? (key.hash, ContactBook.nameKey(a.name)) : (0, 0))
                 }
             }
         }
-        addAll(f.from, .from)
+        addAll(f.from, .from, isFrom: true)
         addAll(f.sender, .sender, skippingFrom: true)
         addAll(f.replyTo, .replyTo, skippingFrom: true)
         addAll(f.to, .to)
         addAll(f.cc, .cc)
         addAll(f.bcc, .bcc)
-        m.keys = m.participants.map { p in
-            guard let a = p.email, a.containsByte(0x40) else { return (0, 0) }
-            return ContactBook.keys(address: a, name: p.name)
-        }
         if !domainless.isEmpty {
             m.extensions["mail:domainless"] = domainless
             m.note(.warning, "mail.address.domainless",
@@ -122,9 +126,15 @@ enum MessageParser {
         if let s = f.subject {
             m.subject = collapse(EncodedWords.decode(s, messageCharset: charset))
         }
-        m.messageID = f.messageID.flatMap { messageIDs($0).first }
-        m.inReplyTo = f.inReplyTo.map { messageIDs($0) } ?? []
-        m.references = f.references.map { messageIDs($0) } ?? []
+        // Only the first and last ids are used (thread and parent): the
+        // others are not made strings.
+        m.messageID = f.messageID.flatMap { firstAndLastMessageID($0, wantLast: false).first }
+        if let v = f.inReplyTo, let first = firstAndLastMessageID(v, wantLast: false).first { m.inReplyTo = [first] }
+        if let v = f.references {
+            let ends = firstAndLastMessageID(v, wantLast: true)
+            if let first = ends.first { m.references = [first] }
+            if let last = ends.last, ends.count > 1 { m.references.append(last) }
+        }
 
         // Date.
         if let d = f.date {
@@ -278,6 +288,68 @@ enum MessageParser {
             }
         }
         return out
+    }
+
+    /// `messageIDs(v).first` and `.last` (and how many there are), making
+    /// strings of those two only (a long References field holds dozens).
+    static func firstAndLastMessageID(_ v: HeaderFields.Value, wantLast: Bool) -> (first: String?, last: String?, count: Int) {
+        v.withUnsafeBufferPointer { b in
+            var first: String?
+            var last: Range<Int>?
+            var lastFiltered: [UInt8]?
+            var count = 0
+            func text(_ r: Range<Int>) -> String {
+                Charset.headerText(UnsafeBufferPointer(rebasing: b[r]), messageCharset: nil)
+            }
+            // A clean id (a range of `b`) or one with whitespace dropped.
+            func found(_ r: Range<Int>, filtered: [UInt8]?) {
+                count += 1
+                if count == 1 {
+                    first = filtered.map { Charset.headerText($0, messageCharset: nil) } ?? text(r)
+                } else if wantLast {
+                    last = r
+                    lastFiltered = filtered
+                }
+            }
+            var i = 0
+            while i < b.count {
+                if b[i] == 0x3C {
+                    var j = i + 1
+                    var clean = true
+                    while j < b.count, b[j] != 0x3E {
+                        if b[j] <= 0x20 { clean = false }
+                        j += 1
+                    }
+                    if j > i + 1 {
+                        if clean {
+                            found((i + 1)..<j, filtered: nil)
+                        } else {
+                            let inner = b[(i + 1)..<j].filter { $0 > 0x20 }
+                            if !inner.isEmpty { found((i + 1)..<j, filtered: inner) }
+                        }
+                    }
+                    i = j + 1
+                } else {
+                    i += 1
+                }
+            }
+            if count == 0 {
+                // Bare words: those that hold `@` (the first word of a short value in any case).
+                var k = 0
+                while k < b.count {
+                    while k < b.count, b[k] <= 0x20 { k += 1 }
+                    let s = k
+                    var at = false
+                    while k < b.count, b[k] > 0x20 {
+                        if b[k] == 0x40 { at = true }
+                        k += 1
+                    }
+                    if k > s, at || count == 0 && b.count < 250 { found(s..<k, filtered: nil) }
+                }
+            }
+            let lastText = last.map { r in lastFiltered.map { Charset.headerText($0, messageCharset: nil) } ?? text(r) }
+            return (first, count == 1 ? first : lastText, count)
+        }
     }
 
     static func listID(_ v: HeaderFields.Value, charset: Charset?) -> (name: String?, id: String) {
