@@ -173,14 +173,12 @@ enum AddressParser {
                 } else {
                     while i < n {
                         let d = b[i]
-                        // One test per ordinary byte: the bytes that end an
-                        // atom (whitespace, specials) and `=` are bits of a
-                        // 128-bit mask (written out for speed; this loop
-                        // sees every byte of every address field).
-                        if d < 0x80, (d < 0x40 ? atomStopLow >> d : atomStopHigh >> (d &- 0x40)) & 1 != 0 {
-                            if d != 0x3D { break }
-                            if i + 1 < n, b[i + 1] == 0x3F, i > s, encodedWordEnd(b, i) != nil { break }
+                        if d == 0x20 || d == 0x09 || d == 0x0A || d == 0x0D || d == 0x22 || d == 0x28 || d == 0x3C
+                            || d == 0x3E || d == 0x2C || d == 0x3A || d == 0x3B || d == 0x40 || d == 0x5B || d == 0x29
+                        {
+                            break
                         }
+                        if d == 0x3D, i + 1 < n, b[i + 1] == 0x3F, i > s, encodedWordEnd(b, i) != nil { break }
                         i += 1
                     }
                 }
@@ -190,14 +188,6 @@ enum AddressParser {
         }
         return tokens
     }
-
-    /// Bytes below 0x40 that end an atom (SP HT LF CR " ( ) , : ; < >) and
-    /// `=` (a possible encoded word), as bits.
-    /// (A literal, not computed: a computed static is a lazy global, with
-    /// a check on every read in the loop; a test rebuilds it from the list.)
-    static let atomStopLow: UInt64 = 0x7C00_1305_0000_2600
-    /// Bytes 0x40–0x7F that end an atom (@ [), as bits from 0x40.
-    static let atomStopHigh: UInt64 = 0x0000_0000_0800_0001
 
     /// The end of an encoded word starting at `s`, which may hold specials
     /// (`,` `:` `"`) that would otherwise break the lexing.

@@ -238,18 +238,24 @@ enum MessageParser {
 
     static func collapse(_ s: String) -> String? {
         if !hasLooseWhitespace(s) { return s.isEmpty ? nil : s }
-        var out = String.UnicodeScalarView()
-        var space = false
-        for ch in s.unicodeScalars {
-            if ch == " " || ch == "\t" || ch == "\r" || ch == "\n" {
-                space = !out.isEmpty
-            } else {
-                if space { out.append(" ") }
-                space = false
-                out.append(ch)
+        // On UTF-8 bytes: the four whitespace characters are ASCII, and no
+        // byte of a multi-byte character is ASCII, so this is the same as
+        // working on scalars, without appending them one at a time.
+        return s.withBytes { p -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(p.count)
+            var space = false
+            for c in p {
+                if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A {
+                    space = !out.isEmpty
+                } else {
+                    if space { out.append(0x20) }
+                    space = false
+                    out.append(c)
+                }
             }
+            return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
         }
-        return out.isEmpty ? nil : String(out)
     }
 
     /// Message ids of a Message-ID, In-Reply-To or References field: every
