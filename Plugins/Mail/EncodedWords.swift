@@ -113,7 +113,7 @@ enum EncodedWords {
         }
         flushEnc()
         flushLit(n)
-        if trustUTF8 { return String(validating: out, as: UTF8.self) }
+        if trustUTF8 { return out.withUnsafeBufferPointer { Charset.validUTF8($0) } }
         return String(decoding: out, as: UTF8.self)
     }
 
