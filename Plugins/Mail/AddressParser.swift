@@ -34,9 +34,12 @@ struct MailAddress: Hashable, Sendable {
 /// Encoded words in names are decoded after the structure is known, so an
 /// encoded comma or quote cannot break it.
 enum AddressParser {
-    private enum Kind: UInt8 { case atom, quoted, comment, literal, special }
+    /// Tokens of an item: a slice of the token buffer (no reference count).
+    fileprivate typealias TokenSlice = Slice<UnsafeBufferPointer<Token>>
 
-    private struct Token {
+    fileprivate enum Kind: UInt8 { case atom, quoted, comment, literal, special }
+
+    fileprivate struct Token {
         var kind: Kind
         var start: Int
         var end: Int
@@ -54,11 +57,39 @@ enum AddressParser {
     }
 
     static func parse(_ b: UnsafeBufferPointer<UInt8>, messageCharset: Charset?) -> [MailAddress] {
-        let tokens = lex(b)
+        var scratch = AddressScratch()
         var out: [MailAddress] = []
         out.reserveCapacity(4)
-        var items: [ArraySlice<Token>] = []
-        items.reserveCapacity(8)
+        parse(b, messageCharset: messageCharset, scratch: &scratch, into: &out)
+        return out
+    }
+
+    /// Parses an unfolded header value, appending to `out`, with the token
+    /// and item lists in `scratch` (kept by the caller from one field to the
+    /// next: no arrays made per field).
+    static func parse(
+        _ b: UnsafeBufferPointer<UInt8>, messageCharset: Charset?, scratch: inout AddressScratch,
+        into out: inout [MailAddress]
+    ) {
+        lex(b, into: &scratch.tokens)
+        scratch.tokens.withUnsafeBufferPointer { tokens in
+            // Items as index ranges of the token buffer, and tokens passed
+            // as slices of it: no reference counting per slice.
+            forEachItem(b, tokens, &scratch.items) { item in
+                mailboxes(b, item, into: &out, messageCharset: messageCharset)
+            }
+        }
+        // A huge field (a header of thousands of recipients) does not keep
+        // its lists for the rest of the input.
+        if scratch.tokens.capacity > 1 << 14 { scratch.tokens = [] }
+        if scratch.items.capacity > 1 << 12 { scratch.items = [] }
+    }
+
+    private static func forEachItem(
+        _ b: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, _ items: inout [Range<Int>],
+        _ body: (TokenSlice) -> Void
+    ) {
+        items.removeAll(keepingCapacity: true)
         var itemStart = 0
         var inAngle = false
         var inGroup = false
@@ -75,10 +106,10 @@ enum AddressParser {
                 } else if c == 0x3C {
                     inAngle = true
                 } else if c == 0x2C {
-                    items.append(tokens[itemStart..<i])
+                    items.append(itemStart..<i)
                     itemStart = i + 1
                 } else if c == 0x3B {
-                    items.append(tokens[itemStart..<i])
+                    items.append(itemStart..<i)
                     itemStart = i + 1
                     inGroup = false
                 } else if c == 0x3A, !inGroup {
@@ -96,30 +127,27 @@ enum AddressParser {
             }
             i += 1
         }
-        items.append(tokens[itemStart..<tokens.count])
+        items.append(itemStart..<tokens.count)
 
         // "Last, First <addr>" written without quotes: a lone capitalised
         // word item followed by an item that is a one-word name and an angle
         // address is one mailbox.
         var k = 0
         while k < items.count {
-            var item = items[k]
-            if k + 1 < items.count, isBareWord(b, items[k]), startsWithOneWordAngle(b, items[k + 1]) {
-                item = tokens[items[k].startIndex..<items[k + 1].endIndex]
+            var item = tokens[items[k]]
+            if k + 1 < items.count, isBareWord(b, item), startsWithOneWordAngle(b, tokens[items[k + 1]]) {
+                item = tokens[items[k].lowerBound..<items[k + 1].upperBound]
                 k += 1
-                mailboxes(b, item, into: &out, messageCharset: messageCharset)
-            } else {
-                mailboxes(b, item, into: &out, messageCharset: messageCharset)
             }
+            body(item)
             k += 1
         }
-        return out
     }
 
     // MARK: - Lexer
 
-    private static func lex(_ b: UnsafeBufferPointer<UInt8>) -> [Token] {
-        var tokens: [Token] = []
+    private static func lex(_ b: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
+        tokens.removeAll(keepingCapacity: true)
         tokens.reserveCapacity(max(16, b.count / 6))
         var i = 0
         let n = b.count
@@ -186,7 +214,6 @@ enum AddressParser {
             }
             space = false
         }
-        return tokens
     }
 
     /// The end of an encoded word starting at `s`, which may hold specials
@@ -216,13 +243,13 @@ enum AddressParser {
 
     // MARK: - Mailboxes
 
-    private static func isBareWord(_ b: UnsafeBufferPointer<UInt8>, _ item: ArraySlice<Token>) -> Bool {
+    private static func isBareWord(_ b: UnsafeBufferPointer<UInt8>, _ item: TokenSlice) -> Bool {
         guard item.count == 1, let t = item.first, t.kind == .atom else { return false }
         let c = b[t.start]
         return (c >= 0x41 && c <= 0x5A) || c >= 0x80
     }
 
-    private static func startsWithOneWordAngle(_ b: UnsafeBufferPointer<UInt8>, _ item: ArraySlice<Token>) -> Bool {
+    private static func startsWithOneWordAngle(_ b: UnsafeBufferPointer<UInt8>, _ item: TokenSlice) -> Bool {
         guard item.count >= 3 else { return false }
         let first = item[item.startIndex]
         let second = item[item.startIndex + 1]
@@ -232,7 +259,7 @@ enum AddressParser {
     }
 
     private static func mailboxes(
-        _ b: UnsafeBufferPointer<UInt8>, _ whole: ArraySlice<Token>, into out: inout [MailAddress], messageCharset: Charset?
+        _ b: UnsafeBufferPointer<UInt8>, _ whole: TokenSlice, into out: inout [MailAddress], messageCharset: Charset?
     ) {
         // Angle addresses one after another (missing commas) are read in a
         // loop, not by recursion: a hostile header cannot exhaust the stack.
@@ -273,7 +300,7 @@ enum AddressParser {
     /// Mailboxes without angle brackets: `addr`, `addr (Name)`, `a@x b@y`,
     /// `Name addr`, `user at example.com`, a domain-less local name.
     private static func plainMailboxes(
-        _ b: UnsafeBufferPointer<UInt8>, _ item: ArraySlice<Token>, messageCharset: Charset?
+        _ b: UnsafeBufferPointer<UInt8>, _ item: TokenSlice, messageCharset: Charset?
     ) -> [MailAddress] {
         // No angle address: words separated by whitespace.
         var words: [(text: [UInt8], hasAt: Bool, tokens: Range<Int>)] = []
@@ -345,7 +372,9 @@ enum AddressParser {
                 return [m]
             }
             // Only a name.
-            let name = phraseText(b, item.filter { $0.kind != .comment }[...], messageCharset: messageCharset)
+            let name = item.filter { $0.kind != .comment }.withUnsafeBufferPointer {
+                phraseText(b, $0[...], messageCharset: messageCharset)
+            }
             return [MailAddress(name: name, address: nil, domainless: true)]
         }
         var out: [MailAddress] = []
@@ -353,7 +382,7 @@ enum AddressParser {
         for word in words {
             if word.hasAt {
                 var name = pendingName.isEmpty
-                    ? nil : phraseText(b, pendingName[...], messageCharset: messageCharset)
+                    ? nil : pendingName.withUnsafeBufferPointer { phraseText(b, $0[...], messageCharset: messageCharset) }
                 if name == nil && atWords.count == 1 { name = commentName }
                 var m = word.text.withUnsafeBufferPointer { finish(name: name, address: $0) }
                 m.rewrittenAt = rewrittenAt
@@ -399,7 +428,7 @@ enum AddressParser {
     }
 
     /// Address tokens as bytes: comments and whitespace dropped.
-    private static func addressText(_ b: UnsafeBufferPointer<UInt8>, _ tokens: ArraySlice<Token>) -> [UInt8] {
+    private static func addressText(_ b: UnsafeBufferPointer<UInt8>, _ tokens: TokenSlice) -> [UInt8] {
         var out: [UInt8] = []
         for t in tokens {
             switch t.kind {
@@ -417,7 +446,7 @@ enum AddressParser {
     /// A display name: atoms and quoted strings joined with single spaces,
     /// then RFC 2047-decoded, whitespace collapsed, stray quotes removed.
     private static func phraseText(
-        _ b: UnsafeBufferPointer<UInt8>, _ tokens: ArraySlice<Token>, messageCharset: Charset?
+        _ b: UnsafeBufferPointer<UInt8>, _ tokens: TokenSlice, messageCharset: Charset?
     ) -> String? {
         guard let firstToken = tokens.first else { return nil }
         // Fast path: one quoted string without escapes, or atoms separated
@@ -526,6 +555,13 @@ enum AddressParser {
         if scalars.isEmpty { return nil }
         return changed ? String(scalars) : s
     }
+}
+
+/// The token and item lists `AddressParser` fills for each field, kept
+/// by a parsing thread from one field to the next.
+struct AddressScratch {
+    fileprivate var tokens: [AddressParser.Token] = []
+    fileprivate var items: [Range<Int>] = []
 }
 
 /// True when `s` has whitespace to collapse or trim (tabs, line breaks,

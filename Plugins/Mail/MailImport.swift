@@ -97,12 +97,19 @@ final class MailImport {
         let useContentLength = options.contentLength
         let batcher = MessageBatcher(firstRecord: record, snippets: options.snippet > 0)
         let (ids, options) = (ids, options)
-        let parse: @Sendable ([RawMessage]) -> [ParsedMessage] = { batch in
-            batch.map { MessageParser.parse($0, ids: ids, path: path, maildir: maildir, options: options) }
+        // A parser per thread, with scratch lists of its own (no locking).
+        let makeParser: @Sendable () -> ([RawMessage]) -> [ParsedMessage] = {
+            let scratch = ParseScratch()
+            return { batch in
+                batch.map {
+                    MessageParser.parse($0, ids: ids, path: path, maildir: maildir, options: options, scratch: scratch)
+                }
+            }
         }
         if singleMessage || options.threads == 1 {
             let splitter = MessageSplitter(
                 stream, bodyCapture: bodyCapture, useContentLength: useContentLength, singleMessage: singleMessage)
+            let parse = makeParser()
             try batcher.run(splitter) {
                 var parsed = parse($0)
                 try commitAll(&parsed)
@@ -124,7 +131,7 @@ final class MailImport {
                     LineSource(readInto: feed.read(into:maxCount:)), bodyCapture: bodyCapture, useContentLength: useContentLength)
                 try batcher.run(splitter, deliver: pipe.push)
             },
-            transform: parse, handle: commitAll)
+            makeTransform: makeParser, handle: commitAll)
     }
 
     /// Commits parsed messages in order, in place (no copy of each).

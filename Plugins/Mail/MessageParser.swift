@@ -54,7 +54,8 @@ struct ParsedMessage {
 /// Reads the header fields of split messages into `ParsedMessage`s.
 enum MessageParser {
     static func parse(
-        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
+        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions,
+        scratch: ParseScratch
     ) -> ParsedMessage {
         var m = ParsedMessage(locator: Locator(line: raw.line, record: raw.index, path: path))
         let f = HeaderFields(raw.header)
@@ -90,7 +91,12 @@ enum MessageParser {
         // Sender/Reply-To check and the contact book (`ContactBook.keys`).
         func addAll(_ values: [HeaderFields.Value], _ role: ParticipantRole, isFrom: Bool = false, skippingFrom: Bool = false) {
             for v in values {
-                for a in AddressParser.parse(v, messageCharset: charset) {
+                scratch.mailboxes.removeAll(keepingCapacity: true)
+                v.withUnsafeBufferPointer {
+                    AddressParser.parse(
+                        $0, messageCharset: charset, scratch: &scratch.addresses, into: &scratch.mailboxes)
+                }
+                for a in scratch.mailboxes {
                     if a.domainless { domainless.append(a.address ?? a.name ?? "") }
                     if a.rewrittenAt { rewritten += 1 }
                     var key: (hash: UInt64, hasAt: Bool) = (0, false)
@@ -381,6 +387,15 @@ enum MessageParser {
     static func lowerASCII(_ b: HeaderFields.Value) -> String {
         String(decoding: b.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self).trimmingSpaces
     }
+}
+
+/// Lists a parsing thread reuses from message to message (the address
+/// parser's tokens and items, a field's mailboxes), so that parsing a
+/// message makes no arrays for them. Each parsing thread has its own
+/// (`StreamPipeline`'s per-thread transform).
+final class ParseScratch {
+    var addresses = AddressScratch()
+    var mailboxes: [MailAddress] = []
 }
 
 /// The number of threads to parse on (at most 4: beyond that the splitter
