@@ -75,8 +75,9 @@ enum AddressParser {
         scratch.tokens.withUnsafeBufferPointer { tokens in
             // Items as index ranges of the token buffer, and tokens passed
             // as slices of it: no reference counting per slice.
+            let strings = scratch.strings
             forEachItem(b, tokens, &scratch.items) { item in
-                mailboxes(b, item, into: &out, messageCharset: messageCharset)
+                mailboxes(b, item, into: &out, messageCharset: messageCharset, strings: strings)
             }
         }
         // A huge field (a header of thousands of recipients) does not keep
@@ -259,7 +260,8 @@ enum AddressParser {
     }
 
     private static func mailboxes(
-        _ b: UnsafeBufferPointer<UInt8>, _ whole: TokenSlice, into out: inout [MailAddress], messageCharset: Charset?
+        _ b: UnsafeBufferPointer<UInt8>, _ whole: TokenSlice, into out: inout [MailAddress], messageCharset: Charset?,
+        strings: AddressStrings?
     ) {
         // Angle addresses one after another (missing commas) are read in a
         // loop, not by recursion: a hostile header cannot exhaust the stack.
@@ -284,23 +286,23 @@ enum AddressParser {
                 last.end - first.start == addrTokens.reduce(0, { $0 + $1.end - $1.start })
             {
                 // Contiguous (the common case): the address is its source bytes.
-                out.append(finish(name: name, address: UnsafeBufferPointer(rebasing: b[first.start..<last.end])))
+                out.append(finish(name: name, address: UnsafeBufferPointer(rebasing: b[first.start..<last.end]), strings))
             } else {
                 let address = addressText(b, addrTokens)
-                if !address.isEmpty { out.append(address.withUnsafeBufferPointer { finish(name: name, address: $0) }) }
+                if !address.isEmpty { out.append(address.withUnsafeBufferPointer { finish(name: name, address: $0, strings) }) }
             }
             guard let nc = rest.firstIndex(where: { $0.kind != .comment }) else { return }
             rest = rest[nc...]
             item = rest
         }
         guard !item.isEmpty else { return }
-        out += plainMailboxes(b, item, messageCharset: messageCharset)
+        out += plainMailboxes(b, item, messageCharset: messageCharset, strings: strings)
     }
 
     /// Mailboxes without angle brackets: `addr`, `addr (Name)`, `a@x b@y`,
     /// `Name addr`, `user at example.com`, a domain-less local name.
     private static func plainMailboxes(
-        _ b: UnsafeBufferPointer<UInt8>, _ item: TokenSlice, messageCharset: Charset?
+        _ b: UnsafeBufferPointer<UInt8>, _ item: TokenSlice, messageCharset: Charset?, strings: AddressStrings?
     ) -> [MailAddress] {
         // No angle address: words separated by whitespace.
         var words: [(text: [UInt8], hasAt: Bool, tokens: Range<Int>)] = []
@@ -367,7 +369,7 @@ enum AddressParser {
         if atWords.isEmpty {
             if words.isEmpty { return [] }
             if words.count == 1 {
-                var m = words[0].text.withUnsafeBufferPointer { finish(name: commentName, address: $0) }
+                var m = words[0].text.withUnsafeBufferPointer { finish(name: commentName, address: $0, strings) }
                 m.domainless = true
                 return [m]
             }
@@ -384,7 +386,7 @@ enum AddressParser {
                 var name = pendingName.isEmpty
                     ? nil : pendingName.withUnsafeBufferPointer { phraseText(b, $0[...], messageCharset: messageCharset) }
                 if name == nil && atWords.count == 1 { name = commentName }
-                var m = word.text.withUnsafeBufferPointer { finish(name: name, address: $0) }
+                var m = word.text.withUnsafeBufferPointer { finish(name: name, address: $0, strings) }
                 m.rewrittenAt = rewrittenAt
                 out.append(m)
                 pendingName = []
@@ -399,8 +401,10 @@ enum AddressParser {
         t.count == 2 && t[0] | 0x20 == 0x61 && t[1] | 0x20 == 0x74
     }
 
-    private static func finish(name: String?, address: UnsafeBufferPointer<UInt8>) -> MailAddress {
-        let a = cleanAddress(address)
+    private static func finish(
+        name: String?, address: UnsafeBufferPointer<UInt8>, _ strings: AddressStrings? = nil
+    ) -> MailAddress {
+        let a = cleanAddress(address, strings)
         var n = name
         if let x = n {
             let xc = x.utf8.count
@@ -414,7 +418,7 @@ enum AddressParser {
     }
 
     /// Drops `mailto:`, trailing punctuation and stray quotes, on bytes.
-    private static func cleanAddress(_ b: UnsafeBufferPointer<UInt8>) -> String {
+    private static func cleanAddress(_ b: UnsafeBufferPointer<UInt8>, _ strings: AddressStrings? = nil) -> String {
         var s = 0
         var e = b.count
         if e > 7, b[0] | 0x20 == 0x6D, b[1] | 0x20 == 0x61, b[2] | 0x20 == 0x69, b[3] | 0x20 == 0x6C, b[4] | 0x20 == 0x74,
@@ -424,7 +428,9 @@ enum AddressParser {
         }
         while e > s, b[e - 1] == 0x2E || b[e - 1] == 0x2C || b[e - 1] == 0x3B || b[e - 1] == 0x27 { e -= 1 }
         while s < e, b[s] == 0x27 { s += 1 }
-        return Charset.headerText(UnsafeBufferPointer(rebasing: b[s..<e]), messageCharset: nil)
+        let cleaned = UnsafeBufferPointer(rebasing: b[s..<e])
+        guard let strings else { return Charset.headerText(cleaned, messageCharset: nil) }
+        return strings.string(cleaned) { Charset.headerText($0, messageCharset: nil) }
     }
 
     /// Address tokens as bytes: comments and whitespace dropped.
@@ -562,6 +568,103 @@ enum AddressParser {
 struct AddressScratch {
     fileprivate var tokens: [AddressParser.Token] = []
     fileprivate var items: [Range<Int>] = []
+    /// Address strings made by this thread, to hand out again (none for a
+    /// one-off parse).
+    var strings: AddressStrings?
+
+    /// Scratch that also remembers address strings (a parsing thread's).
+    static func withStrings() -> AddressScratch {
+        var s = AddressScratch()
+        s.strings = AddressStrings()
+        return s
+    }
+}
+
+/// The address strings one parsing thread has made, by their bytes: the
+/// same correspondents recur all through an archive, and handing out the
+/// string made before (a hash and a compare) saves making one (an
+/// allocation, a validation, a copy) and freeing it again after the
+/// message is written. A string is only handed out for bytes equal to its
+/// own UTF-8, and `headerText` of valid UTF-8 is that text, so the answer
+/// is what making it anew would give.
+///
+/// Hand-written, on fixed storage (no exclusivity checks, no key arrays):
+/// 8,192 slots, up to four probes, a full neighbourhood replaces its first
+/// slot, so memory stays bounded; one thread only.
+final class AddressStrings {
+    private let slotCount = 8192
+    private let hashes: UnsafeMutablePointer<UInt64>
+    private let strings: UnsafeMutablePointer<String?>
+
+    init() {
+        hashes = .allocate(capacity: slotCount)
+        hashes.initialize(repeating: 0, count: slotCount)
+        strings = .allocate(capacity: slotCount)
+        strings.initialize(repeating: nil, count: slotCount)
+    }
+
+    deinit {
+        hashes.deallocate()
+        strings.deinitialize(count: slotCount)
+        strings.deallocate()
+    }
+
+    /// The string for `bytes`: one made before from equal bytes, else `make`'s (then kept).
+    func string(_ bytes: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> String) -> String {
+        guard bytes.count > 0, bytes.count <= 256 else { return make(bytes) }
+        let h = wordHash(bytes) | 1
+        let home = Int(truncatingIfNeeded: h) & (slotCount - 1)
+        var free = -1
+        for k in 0..<4 {
+            let i = (home + k) & (slotCount - 1)
+            if hashes[i] == 0 {
+                if free < 0 { free = i }
+                continue
+            }
+            if hashes[i] == h, let s = strings[i] {
+                let same = s.withBytes { own in
+                    own.count == bytes.count && memcmp(own.baseAddress!, bytes.baseAddress!, own.count) == 0
+                }
+                if same { return s }
+            }
+        }
+        let s = make(bytes)
+        let i = free >= 0 ? free : home
+        hashes[i] = h
+        strings[i] = s
+        return s
+    }
+}
+
+/// A hash of `b` for in-memory tables only (never stored or shown), eight
+/// bytes at a time: a few instructions per word where FNV-1a takes a
+/// multiply per byte.
+@inline(__always)
+func wordHash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let n = b.count
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+    guard let p = b.baseAddress, n > 0 else { return h }
+    let raw = UnsafeRawPointer(p)
+    var i = 0
+    while i + 8 <= n {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 29
+        i += 8
+    }
+    if i < n {
+        var w: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            w |= UInt64(p[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+    }
+    h ^= h >> 32
+    h &*= 0xC4CE_B9FE_1A85_EC53
+    h ^= h >> 29
+    return h
 }
 
 /// True when `s` has whitespace to collapse or trim (tabs, line breaks,

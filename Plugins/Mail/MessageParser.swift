@@ -394,7 +394,7 @@ enum MessageParser {
 /// message makes no arrays for them. Each parsing thread has its own
 /// (`StreamPipeline`'s per-thread transform).
 final class ParseScratch {
-    var addresses = AddressScratch()
+    var addresses = AddressScratch.withStrings()
     var mailboxes: [MailAddress] = []
 }
 

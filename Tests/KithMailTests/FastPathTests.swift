@@ -37,4 +37,47 @@ struct FastPathTests {
         #expect(ContactBook.nameKey("Anna") == Array("Anna".utf8).withUnsafeBufferPointer { fnv1a($0) })
         #expect(ContactBook.keys(address: "A@B", name: "Anna") == (ContactBook.foldedHash("a@b"), ContactBook.nameKey("Anna")))
     }
+
+    @Test func rememberedAddressStringsAreWhatParsingMakes() {
+        // More distinct addresses than the table has slots (entries are
+        // replaced), each seen several times, mixed case, 8-bit bytes that
+        // are not UTF-8 (never handed out from the table), names, groups.
+        var scratch = AddressScratch.withStrings()
+        for round in 0..<3 {
+            for k in 0..<12_000 {
+                var field = Array("\"Person \(k)\" <User.\(k % 9_000)@Example\(k % 7).org>, x\(k)@h.example".utf8)
+                if k % 5 == 0 { field += Array(", =?utf-8?Q?J=C3=BCrgen?= <j\(k)@b\u{FC}ro.example>".utf8) }
+                if k % 11 == 0 { field += [0x2C, 0x20, 0x6A, 0xFC, 0x40, 0x78, 0x2E, 0x64, 0x65] }  // "jü@x.de" in Latin-1
+                if k % 13 == 0 { field += Array(", team: a\(k)@x.example, b@y.example;".utf8) }
+                let want = AddressParser.parse(field, messageCharset: nil)
+                var got: [MailAddress] = []
+                field.withUnsafeBufferPointer {
+                    AddressParser.parse($0, messageCharset: nil, scratch: &scratch, into: &got)
+                }
+                #expect(got == want, "round \(round), field \(k)")
+            }
+        }
+    }
+
+    @Test func addressStringsMakeEachStringOnce() {
+        let strings = AddressStrings()
+        var made = 0
+        func get(_ s: [UInt8]) -> String {
+            s.withUnsafeBufferPointer { b in
+                strings.string(b) {
+                    made += 1
+                    return Charset.headerText($0, messageCharset: nil)
+                }
+            }
+        }
+        let a = Array("anna.vogt@example.org".utf8)
+        #expect(get(a) == "anna.vogt@example.org")
+        #expect(get(a) == "anna.vogt@example.org")
+        #expect(made == 1)
+        let latin: [UInt8] = [0x6A, 0xFC, 0x40, 0x78]  // not UTF-8: made anew every time
+        #expect(get(latin) == "j\u{FC}@x")
+        #expect(get(latin) == "j\u{FC}@x")
+        #expect(made == 3)
+        #expect(get([]) == "" && made == 4)
+    }
 }
