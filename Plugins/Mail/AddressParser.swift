@@ -275,11 +275,11 @@ enum AddressParser {
             if let colon = addrTokens.lastIndex(where: { $0.kind == .special && b[$0.start] == 0x3A }) {
                 addrTokens = addrTokens[(colon + 1)...]
             }
-            var name = phraseText(b, nameTokens, messageCharset: messageCharset)
+            var name = phraseText(b, nameTokens, messageCharset: messageCharset, strings: strings)
             var rest = close < item.endIndex ? item[(close + 1)...] : item[item.endIndex...]
             // A trailing comment names the mailbox when nothing before did.
             if name == nil, let firstComment = rest.first, firstComment.kind == .comment {
-                name = commentText(b, firstComment, messageCharset: messageCharset)
+                name = commentText(b, firstComment, messageCharset: messageCharset, strings: strings)
             }
             if let first = addrTokens.first, let last = addrTokens.last,
                 addrTokens.allSatisfy({ $0.kind == .atom || $0.kind == .special }),
@@ -364,7 +364,7 @@ enum AddressParser {
                 break
             }
         }
-        let commentName = comments.first.flatMap { commentText(b, $0, messageCharset: messageCharset) }
+        let commentName = comments.first.flatMap { commentText(b, $0, messageCharset: messageCharset, strings: strings) }
         let atWords = words.filter(\.hasAt)
         if atWords.isEmpty {
             if words.isEmpty { return [] }
@@ -375,7 +375,7 @@ enum AddressParser {
             }
             // Only a name.
             let name = item.filter { $0.kind != .comment }.withUnsafeBufferPointer {
-                phraseText(b, $0[...], messageCharset: messageCharset)
+                phraseText(b, $0[...], messageCharset: messageCharset, strings: strings)
             }
             return [MailAddress(name: name, address: nil, domainless: true)]
         }
@@ -384,7 +384,7 @@ enum AddressParser {
         for word in words {
             if word.hasAt {
                 var name = pendingName.isEmpty
-                    ? nil : pendingName.withUnsafeBufferPointer { phraseText(b, $0[...], messageCharset: messageCharset) }
+                    ? nil : pendingName.withUnsafeBufferPointer { phraseText(b, $0[...], messageCharset: messageCharset, strings: strings) }
                 if name == nil && atWords.count == 1 { name = commentName }
                 var m = word.text.withUnsafeBufferPointer { finish(name: name, address: $0, strings) }
                 m.rewrittenAt = rewrittenAt
@@ -452,7 +452,7 @@ enum AddressParser {
     /// A display name: atoms and quoted strings joined with single spaces,
     /// then RFC 2047-decoded, whitespace collapsed, stray quotes removed.
     private static func phraseText(
-        _ b: UnsafeBufferPointer<UInt8>, _ tokens: TokenSlice, messageCharset: Charset?
+        _ b: UnsafeBufferPointer<UInt8>, _ tokens: TokenSlice, messageCharset: Charset?, strings: AddressStrings? = nil
     ) -> String? {
         guard let firstToken = tokens.first else { return nil }
         // Fast path: one quoted string without escapes, or atoms separated
@@ -460,7 +460,7 @@ enum AddressParser {
         if tokens.count == 1, firstToken.kind == .quoted,
             !UnsafeBufferPointer(rebasing: b[firstToken.start..<firstToken.end]).contains(0x5C)
         {
-            return nameText(UnsafeBufferPointer(rebasing: b[firstToken.start..<firstToken.end]), messageCharset: messageCharset)
+            return nameText(UnsafeBufferPointer(rebasing: b[firstToken.start..<firstToken.end]), messageCharset: messageCharset, strings)
         }
         var contiguous = true
         var prevEnd = -1
@@ -479,7 +479,7 @@ enum AddressParser {
             prevEnd = t.end
         }
         if contiguous {
-            return nameText(UnsafeBufferPointer(rebasing: b[firstToken.start..<prevEnd]), messageCharset: messageCharset)
+            return nameText(UnsafeBufferPointer(rebasing: b[firstToken.start..<prevEnd]), messageCharset: messageCharset, strings)
         }
         var out: [UInt8] = []
         for t in tokens {
@@ -496,13 +496,15 @@ enum AddressParser {
                 out += b[t.start..<t.end]
             }
         }
-        return out.withUnsafeBufferPointer { nameText($0, messageCharset: messageCharset) }
+        return out.withUnsafeBufferPointer { nameText($0, messageCharset: messageCharset, strings) }
     }
 
     /// A display name's text: encoded words decoded, then `cleanName`. Names
     /// recur (the same correspondents), so those that need decoding (an
     /// encoded word or an 8-bit byte) are remembered in `DecodeMemo.names`.
-    private static func nameText(_ raw: UnsafeBufferPointer<UInt8>, messageCharset: Charset?) -> String? {
+    private static func nameText(
+        _ raw: UnsafeBufferPointer<UInt8>, messageCharset: Charset?, _ strings: AddressStrings? = nil
+    ) -> String? {
         var plain = true
         var i = 0
         while i < raw.count {
@@ -513,13 +515,25 @@ enum AddressParser {
             }
             i += 1
         }
-        if plain { return cleanName(EncodedWords.decode(raw, messageCharset: messageCharset)) }
+        if plain {
+            // ASCII without encoded words and nothing to clean (no loose
+            // whitespace, no enclosing quotes) is its own text: handed out
+            // from the thread's strings like an address.
+            if let strings, raw.count > 0, !hasLooseWhitespace(raw),
+                !(raw.count >= 2 && (raw[0] == 0x22 || raw[0] == 0x27) && raw[raw.count - 1] == raw[0])
+            {
+                return strings.string(raw) { String(decoding: $0, as: UTF8.self) }
+            }
+            return cleanName(EncodedWords.decode(raw, messageCharset: messageCharset))
+        }
         return DecodeMemo.names.value(raw, tag: DecodeMemo.tag(for: messageCharset)) {
             cleanName(EncodedWords.decode($0, messageCharset: messageCharset))
         }
     }
 
-    private static func commentText(_ b: UnsafeBufferPointer<UInt8>, _ t: Token, messageCharset: Charset?) -> String? {
+    private static func commentText(
+        _ b: UnsafeBufferPointer<UInt8>, _ t: Token, messageCharset: Charset?, strings: AddressStrings? = nil
+    ) -> String? {
         var out: [UInt8] = []
         var i = t.start
         while i < t.end {
@@ -527,7 +541,7 @@ enum AddressParser {
             out.append(b[i])
             i += 1
         }
-        return out.withUnsafeBufferPointer { nameText($0, messageCharset: messageCharset) }
+        return out.withUnsafeBufferPointer { nameText($0, messageCharset: messageCharset, strings) }
     }
 
     /// Whitespace collapsed and trimmed, one pair of enclosing quotes

@@ -49,6 +49,9 @@ struct FastPathTests {
                 if k % 5 == 0 { field += Array(", =?utf-8?Q?J=C3=BCrgen?= <j\(k)@b\u{FC}ro.example>".utf8) }
                 if k % 11 == 0 { field += [0x2C, 0x20, 0x6A, 0xFC, 0x40, 0x78, 0x2E, 0x64, 0x65] }  // "jü@x.de" in Latin-1
                 if k % 13 == 0 { field += Array(", team: a\(k)@x.example, b@y.example;".utf8) }
+                // Names that need cleaning (loose whitespace, enclosing quotes) or are plain words.
+                if k % 3 == 0 { field += Array(", 'Anna  Vogt \(k % 50)' <a\(k % 50)@x.example>, Bob \(k % 40)\t Smith <b@x.example>, 'Zed\(k % 10)' <z@x.example>".utf8) }
+                if k % 4 == 0 { field += Array(", Carla \(k % 30) <c@x.example> (Carla), d@x.example (Dora \(k % 20))".utf8) }
                 let want = AddressParser.parse(field, messageCharset: nil)
                 var got: [MailAddress] = []
                 field.withUnsafeBufferPointer {
