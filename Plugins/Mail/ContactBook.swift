@@ -9,8 +9,9 @@ import KithModel
 struct ContactBook {
     /// What is read and written for every participant, kept apart from the
     /// rest of an entry (`Entry`) in one contiguous array: a commit then
-    /// touches one cache line per participant (this and the index slot)
-    /// instead of an object, its key string and its name list.
+    /// reads two small places per participant (its index slot and these
+    /// counters) instead of a dictionary's storage, an object, its key
+    /// string and its name list.
     struct Counts {
         /// UTF-8 length of the entry's key (a hash match of another length
         /// is another address).
