@@ -21,7 +21,7 @@ struct ParsedMessage {
     /// Contact-book keys per participant (address hash 0: no contact).
     var keys: [(address: UInt64, name: UInt64)] = []
     /// From addresses, as case-folded hashes (`ContactBook.foldedHash`).
-    var fromKeys: [UInt64] = []
+    var fromKeys = FromKeys()
     var extensions: [String: [String]] = [:]
     var subject: String?
     var messageID: String?
@@ -48,6 +48,32 @@ struct ParsedMessage {
 
     mutating func note(_ severity: Diagnostic.Severity, _ code: String, _ message: String) {
         notes.append(Note(severity: severity, code: code, message: message))
+    }
+}
+
+/// The From addresses' keys: nearly always one, kept inline (an array
+/// per message was an allocation for a single number).
+struct FromKeys: Sequence {
+    private(set) var first: UInt64?
+    private var more: [UInt64] = []
+
+    mutating func append(_ k: UInt64) {
+        if first == nil { first = k } else { more.append(k) }
+    }
+
+    func makeIterator() -> IndexingIterator<[UInt64]> {
+        guard let first else { return [UInt64]().makeIterator() }
+        return more.isEmpty ? [first].makeIterator() : ([first] + more).makeIterator()
+    }
+
+    func contains(_ k: UInt64) -> Bool {
+        guard let first else { return false }
+        return first == k || more.contains(k)
+    }
+
+    func contains(where predicate: (UInt64) throws -> Bool) rethrows -> Bool {
+        guard let first else { return false }
+        return try predicate(first) || more.contains(where: predicate)
     }
 }
 

@@ -1,3 +1,5 @@
+import KithModel
+import KithTestSupport
 import Testing
 
 @testable import KithMail
@@ -82,5 +84,21 @@ struct FastPathTests {
         #expect(get(latin) == "j\u{FC}@x")
         #expect(made == 3)
         #expect(get([]) == "" && made == 4)
+    }
+
+    @Test func fromKeysBehaveAsAList() {
+        var k = FromKeys()
+        #expect(k.first == nil && Array(k).isEmpty && !k.contains(0) && !k.contains { _ in true })
+        k.append(7)
+        #expect(k.first == 7 && Array(k) == [7] && k.contains(7) && !k.contains(8))
+        k.append(8)
+        k.append(7)
+        #expect(k.first == 7 && Array(k) == [7, 8, 7] && k.contains(8) && k.contains { $0 > 7 } && !k.contains { $0 > 8 })
+        // The sender check and the owner check see every From address, not only the first.
+        let o = importMail(
+            "From: A <a@x.example>, B <b@y.example>\nSender: b@y.example\nTo: c@z.example\nSubject: s\n\nbody\n",
+            name: "m.eml", options: ["me": "b@y.example"])
+        #expect(o.interactions.first?.participants.map(\.role.rawValue) == ["from", "from", "to"])
+        #expect(o.interactions.first?.extensions["kith:direction"] == ["sent"])
     }
 }
