@@ -65,6 +65,8 @@ final class MailImport {
     private var record = 0
 
     private let ids: RecordIDs
+    /// Scratch for parsing on this thread (`threads=1`, message files).
+    private lazy var localScratch = ParseScratch()
 
     init(file: String, options: MailOptions, emit: @escaping (ImportEvent) throws -> Void) {
         self.file = file
@@ -97,6 +99,20 @@ final class MailImport {
         let useContentLength = options.contentLength
         let batcher = MessageBatcher(firstRecord: record, snippets: options.snippet > 0)
         let (ids, options) = (ids, options)
+        if singleMessage || options.threads == 1 {
+            // This thread's scratch, kept from file to file (a Maildir is a
+            // file per message).
+            let scratch = localScratch
+            let splitter = MessageSplitter(
+                stream, bodyCapture: bodyCapture, useContentLength: useContentLength, singleMessage: singleMessage)
+            try batcher.run(splitter) { batch in
+                var parsed = batch.map {
+                    MessageParser.parse($0, ids: ids, path: path, maildir: maildir, options: options, scratch: scratch)
+                }
+                try commitAll(&parsed)
+            }
+            return
+        }
         // A parser per thread, with scratch lists of its own (no locking).
         let makeParser: @Sendable () -> ([RawMessage]) -> [ParsedMessage] = {
             let scratch = ParseScratch()
@@ -105,16 +121,6 @@ final class MailImport {
                     MessageParser.parse($0, ids: ids, path: path, maildir: maildir, options: options, scratch: scratch)
                 }
             }
-        }
-        if singleMessage || options.threads == 1 {
-            let splitter = MessageSplitter(
-                stream, bodyCapture: bodyCapture, useContentLength: useContentLength, singleMessage: singleMessage)
-            let parse = makeParser()
-            try batcher.run(splitter) {
-                var parsed = parse($0)
-                try commitAll(&parsed)
-            }
-            return
         }
         // The stream stays on this thread (progress counters); the splitter
         // pulls its bytes through the pipeline. At most four batches (of up
