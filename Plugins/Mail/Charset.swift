@@ -64,7 +64,15 @@ extension TextCharset {
     }
 
     static func validUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        String(validating: bytes, as: UTF8.self)
+        // `String(validating:as:)` takes a generic path here (metadata
+        // look-ups, about 1,600 instructions a call); decoding with repair
+        // is the fast path, and what it makes is byte for byte the input
+        // exactly when nothing needed repair.
+        let s = String(decoding: bytes, as: UTF8.self)
+        let same = s.withBytes { out in
+            out.count == bytes.count && (out.isEmpty || memcmp(out.baseAddress!, bytes.baseAddress!, out.count) == 0)
+        }
+        return same ? s : nil
     }
 }
 
@@ -99,7 +107,14 @@ final class DecodeMemo: @unchecked Sendable {
     }
 
     private let locks = (0..<16).map { _ in NSLock() }
-    private var slots: [Slot]
+    /// Fixed storage, never moved: each slot is read and written under its
+    /// own stripe's lock only. (A Swift array here was a data race: a
+    /// thread reading one slot could hold a reference to the array's buffer
+    /// while another, under another lock, wrote a slot, found the buffer
+    /// shared and replaced the whole array, in particular in debug builds,
+    /// where reads retain the buffer.)
+    private let slots: UnsafeMutablePointer<Slot>
+    private let count: Int
     private let mask: Int
     private let maxLength: Int
 
@@ -107,9 +122,16 @@ final class DecodeMemo: @unchecked Sendable {
     /// `maxLength` bytes.
     init(slots: Int, maxLength: Int = 256) {
         precondition(slots >= 2 && slots & (slots - 1) == 0, "DecodeMemo: slots must be a power of two")
-        self.slots = Array(repeating: Slot(), count: slots)
+        self.slots = .allocate(capacity: slots)
+        self.slots.initialize(repeating: Slot(), count: slots)
+        count = slots
         mask = slots - 1
         self.maxLength = maxLength
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
     }
 
     /// `decode`'s result for `bytes` and `tag`, from the table when known.
@@ -122,20 +144,24 @@ final class DecodeMemo: @unchecked Sendable {
         // Both slots of a hash (home, home ^ 1) are under one lock.
         let lock = locks[(home >> 1) & 15]
         lock.lock()
-        for i in [home, home ^ 1] where slots[i].used && slots[i].hash == h && slots[i].tag == tag {
-            let same = slots[i].bytes.withUnsafeBufferPointer { stored in
-                stored.count == bytes.count && memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+        var i = home
+        for _ in 0..<2 {
+            if slots[i].used && slots[i].hash == h && slots[i].tag == tag {
+                let same = slots[i].bytes.withUnsafeBufferPointer { stored in
+                    stored.count == bytes.count && memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+                }
+                if same {
+                    let v = slots[i].value
+                    lock.unlock()
+                    return v
+                }
             }
-            if same {
-                let v = slots[i].value
-                lock.unlock()
-                return v
-            }
+            i ^= 1
         }
         lock.unlock()
         let v = decode(bytes)
         lock.lock()
-        var i = home
+        i = home
         if slots[home].used {
             // The other slot if free, else one picked by the hash.
             i = slots[home ^ 1].used ? home ^ Int((h >> 40) & 1) : home ^ 1

@@ -113,7 +113,7 @@ enum EncodedWords {
         }
         flushEnc()
         flushLit(n)
-        if trustUTF8 { return String(validating: out, as: UTF8.self) }
+        if trustUTF8 { return out.withUnsafeBufferPointer { Charset.validUTF8($0) } }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -322,7 +322,12 @@ struct MIMEValue {
     /// Just the `charset` parameter of a Content-Type, read without building
     /// the parameter table (the per-message hot path).
     static func charset(in bytes: some Collection<UInt8>) -> Charset? {
-        let b = Array(bytes)
+        // In place when the bytes are contiguous (the header slice always is).
+        if let r = bytes.withContiguousStorageIfAvailable({ charset(inBuffer: $0) }) { return r }
+        return Array(bytes).withUnsafeBufferPointer { charset(inBuffer: $0) }
+    }
+
+    private static func charset(inBuffer b: UnsafeBufferPointer<UInt8>) -> Charset? {
         let n = b.count
         var i = 0
         while i + 8 < n {
@@ -340,10 +345,10 @@ struct MIMEValue {
                 if j < n, b[j] == 0x22 {
                     j += 1
                     while j < n, b[j] != 0x22 { j += 1 }
-                    return b.withUnsafeBufferPointer { Charset.named(bytes: UnsafeBufferPointer(rebasing: $0[(s + 1)..<j])) }
+                    return Charset.named(bytes: UnsafeBufferPointer(rebasing: b[(s + 1)..<j]))
                 }
                 while j < n, b[j] != 0x3B, b[j] > 0x20 { j += 1 }
-                return b.withUnsafeBufferPointer { Charset.named(bytes: UnsafeBufferPointer(rebasing: $0[s..<j])) }
+                return Charset.named(bytes: UnsafeBufferPointer(rebasing: b[s..<j]))
             }
             i += 1
         }

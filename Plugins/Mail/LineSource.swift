@@ -18,8 +18,9 @@ import KithPlugin
 /// pieces, and only the first piece counts as a line start, so memory stays
 /// bounded whatever the input.
 final class LineSource {
-    /// Returns up to `maxCount` more bytes (never more), nil at the end.
-    private let read: (_ maxCount: Int) -> [UInt8]?
+    /// Copies up to `maxCount` more bytes to the pointer; returns how many
+    /// (never more; 0 at the end).
+    private let read: (_ into: UnsafeMutableRawPointer, _ maxCount: Int) -> Int
     private var buf: UnsafeMutablePointer<UInt8>
     private var cap: Int
     private var start = 0
@@ -33,13 +34,25 @@ final class LineSource {
     private(set) var lineNumber = 1
 
     convenience init(_ stream: ByteStream, maxLine: Int = 1 << 20) {
-        self.init(maxLine: maxLine) { stream.read(maxCount: $0) }
+        self.init(maxLine: maxLine, readInto: { stream.read(into: $0, maxCount: $1) })
     }
 
     /// Reads through `read`, which returns up to `maxCount` more bytes (an
     /// empty array or nil at the end of input).
-    init(maxLine: Int = 1 << 20, read: @escaping (_ maxCount: Int) -> [UInt8]?) {
-        self.read = read
+    convenience init(maxLine: Int = 1 << 20, read: @escaping (_ maxCount: Int) -> [UInt8]?) {
+        self.init(maxLine: maxLine) { p, maxCount in
+            guard let chunk = read(maxCount), !chunk.isEmpty else { return 0 }
+            precondition(chunk.count <= maxCount, "LineSource: the reader returned more than asked")
+            chunk.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: chunk.count) }
+            return chunk.count
+        }
+    }
+
+    /// Reads through `readInto`, which copies up to `maxCount` more bytes
+    /// to the pointer and returns how many (0 at the end of input): the
+    /// bytes go straight into this window, with no array in between.
+    init(maxLine: Int = 1 << 20, readInto: @escaping (_ into: UnsafeMutableRawPointer, _ maxCount: Int) -> Int) {
+        self.read = readInto
         self.maxLine = maxLine
         cap = 1 << 20
         buf = .allocate(capacity: cap)
@@ -75,15 +88,13 @@ final class LineSource {
             buf = nb
             cap = newCap
         }
-        guard let chunk = read(cap - end), !chunk.isEmpty else {
+        let n = read(buf + end, cap - end)
+        guard n > 0 else {
             eof = true
             return false
         }
-        precondition(chunk.count <= cap - end, "LineSource: the reader returned more than asked")
-        chunk.withUnsafeBufferPointer { p in
-            (buf + end).update(from: p.baseAddress!, count: p.count)
-        }
-        end += chunk.count
+        precondition(n <= cap - end, "LineSource: the reader returned more than asked")
+        end += n
         return true
     }
 
@@ -95,6 +106,9 @@ final class LineSource {
         var startsLine: Bool
         /// 1-based line number.
         var number: Int
+        /// True when the byte after the line is its LF (no CR was dropped),
+        /// so `base[0...count]` is the line with its terminator.
+        var lfFollows = false
 
         subscript(i: Int) -> UInt8 { base[i] }
         var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
@@ -109,7 +123,8 @@ final class LineSource {
     /// The next line, consumed; nil at end of input.
     func nextLine() -> Line? {
         guard let (s, e, next, ended) = locate() else { return nil }
-        let line = Line(base: UnsafePointer(buf + s), count: e - s, startsLine: !midLine, number: lineNumber)
+        var line = Line(base: UnsafePointer(buf + s), count: e - s, startsLine: !midLine, number: lineNumber)
+        line.lfFollows = next == e + 1 && buf[e] == 0x0A
         start = next
         midLine = !ended
         if ended { lineNumber += 1 }

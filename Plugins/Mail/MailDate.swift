@@ -28,10 +28,36 @@ public struct MailDate: Hashable, Sendable {
     }
 
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> MailDate? {
+        // The word and number lists live on the stack (at most 24 words are
+        // read): two heap arrays per message cost more than the parsing.
+        withUnsafeTemporaryAllocation(of: (kind: UInt8, start: Int, end: Int).self, capacity: 24) { w in
+            withUnsafeTemporaryAllocation(of: (value: Int, digits: Int).self, capacity: 24) { nums in
+                parse(b, wordSpace: w, numberSpace: nums)
+            }
+        }
+    }
+
+    /// A fixed-capacity list in caller-provided memory (the date's words
+    /// and numbers; trivial element types only).
+    private struct Slots<T> {
+        let base: UnsafeMutableBufferPointer<T>
+        private(set) var count = 0
+        init(_ base: UnsafeMutableBufferPointer<T>) { self.base = base }
+        mutating func append(_ x: T) {
+            guard count < base.count else { return }
+            base[count] = x
+            count += 1
+        }
+        var all: UnsafeMutableBufferPointer<T> { UnsafeMutableBufferPointer(rebasing: base[0..<count]) }
+    }
+
+    private static func parse(
+        _ b: UnsafeBufferPointer<UInt8>, wordSpace: UnsafeMutableBufferPointer<(kind: UInt8, start: Int, end: Int)>,
+        numberSpace: UnsafeMutableBufferPointer<(value: Int, digits: Int)>
+    ) -> MailDate? {
         // Tokens: runs of letters, runs of digits (with ':' inside for
         // times), signs with digits for zones. Comments are dropped.
-        var words: [(kind: UInt8, start: Int, end: Int)] = []  // kind: a=alpha, d=digits, t=time, z=zone
-        words.reserveCapacity(12)
+        var words = Slots(wordSpace)  // kind: a=alpha, d=digits, t=time, z=zone
         var i = 0
         let n = b.count
         while i < n, words.count < 24 {
@@ -90,9 +116,8 @@ public struct MailDate: Hashable, Sendable {
         var offset: Int?  // minutes
         var zoneSeen = false
         var pm: Bool?
-        var numbers: [(value: Int, digits: Int)] = []
-        numbers.reserveCapacity(6)
-        for w in words {
+        var numbers = Slots(numberSpace)
+        for w in words.all {
             switch w.kind {
             case 0x61:
                 let len = w.end - w.start
@@ -138,7 +163,7 @@ public struct MailDate: Hashable, Sendable {
         }
         // Day and year from the bare numbers: a 3+ digit number or one above
         // 31 is the year; the first small one the day.
-        for num in numbers {
+        for num in numbers.all {
             if year == nil, num.digits >= 3 || num.value > 31 {
                 year = num.value
             } else if day == nil, (1...31).contains(num.value) {
@@ -148,7 +173,7 @@ public struct MailDate: Hashable, Sendable {
             }
         }
         guard var y = year, let mo = month, let d = day else { return nil }
-        if y < 50 && numbersDigits(numbers, y) <= 2 {
+        if y < 50 && (numbers.all.first { $0.value == y }?.digits ?? 4) <= 2 {
             y += 2000
         } else if y < 1000 {
             y += 1900
@@ -165,10 +190,6 @@ public struct MailDate: Hashable, Sendable {
         return MailDate(timestamp: ts, utcOffsetMinutes: offset)
     }
 
-    private static func numbersDigits(_ numbers: [(value: Int, digits: Int)], _ y: Int) -> Int {
-        numbers.first { $0.value == y }?.digits ?? 4
-    }
-
     private static func isAlpha(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     private static func lower(_ c: UInt8) -> UInt8 { c | 0x20 }
@@ -179,12 +200,26 @@ public struct MailDate: Hashable, Sendable {
         return v
     }
 
-    private static func split(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ sep: UInt8) -> [(Int, Int)] {
-        var out: [(Int, Int)] = []
-        out.reserveCapacity(4)
+    /// The pieces of `b[s..<e]` between `sep`s and dots: how many, and the
+    /// first three (value, digit count). No array: it runs for every time.
+    private struct Parts {
+        var count = 0
+        var p: ((Int, Int), (Int, Int), (Int, Int)) = ((0, 0), (0, 0), (0, 0))
+        subscript(i: Int) -> (Int, Int) { i == 0 ? p.0 : i == 1 ? p.1 : p.2 }
+    }
+
+    private static func split(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ sep: UInt8) -> Parts {
+        var out = Parts()
         var start = s
         for k in s...e where k == e || b[k] == sep || b[k] == 0x2E {
-            out.append((number(b, start, k), k - start))
+            let piece = (number(b, start, k), k - start)
+            switch out.count {
+            case 0: out.p.0 = piece
+            case 1: out.p.1 = piece
+            case 2: out.p.2 = piece
+            default: break
+            }
+            out.count += 1
             start = k + 1
         }
         return out

@@ -65,6 +65,8 @@ final class MailImport {
     private var record = 0
 
     private let ids: RecordIDs
+    /// Scratch for parsing on this thread (`threads=1`, message files).
+    private lazy var localScratch = ParseScratch()
 
     init(file: String, options: MailOptions, emit: @escaping (ImportEvent) throws -> Void) {
         self.file = file
@@ -97,17 +99,28 @@ final class MailImport {
         let useContentLength = options.contentLength
         let batcher = MessageBatcher(firstRecord: record, snippets: options.snippet > 0)
         let (ids, options) = (ids, options)
-        let parse: @Sendable ([RawMessage]) -> [ParsedMessage] = { batch in
-            batch.map { MessageParser.parse($0, ids: ids, path: path, maildir: maildir, options: options) }
-        }
         if singleMessage || options.threads == 1 {
+            // This thread's scratch, kept from file to file (a Maildir is a
+            // file per message).
+            let scratch = localScratch
             let splitter = MessageSplitter(
                 stream, bodyCapture: bodyCapture, useContentLength: useContentLength, singleMessage: singleMessage)
-            try batcher.run(splitter) {
-                var parsed = parse($0)
+            try batcher.run(splitter) { batch in
+                var parsed = batch.map {
+                    MessageParser.parse($0, ids: ids, path: path, maildir: maildir, options: options, scratch: scratch)
+                }
                 try commitAll(&parsed)
             }
             return
+        }
+        // A parser per thread, with scratch lists of its own (no locking).
+        let makeParser: @Sendable () -> ([RawMessage]) -> [ParsedMessage] = {
+            let scratch = ParseScratch()
+            return { batch in
+                batch.map {
+                    MessageParser.parse($0, ids: ids, path: path, maildir: maildir, options: options, scratch: scratch)
+                }
+            }
         }
         // The stream stays on this thread (progress counters); the splitter
         // pulls its bytes through the pipeline. At most four batches (of up
@@ -121,10 +134,10 @@ final class MailImport {
             produce: { pipe in
                 let feed = ChunkFeed(pipe.nextChunk)
                 let splitter = MessageSplitter(
-                    LineSource(read: feed.read), bodyCapture: bodyCapture, useContentLength: useContentLength)
+                    LineSource(readInto: feed.read(into:maxCount:)), bodyCapture: bodyCapture, useContentLength: useContentLength)
                 try batcher.run(splitter, deliver: pipe.push)
             },
-            transform: parse, handle: commitAll)
+            makeTransform: makeParser, handle: commitAll)
     }
 
     /// Commits parsed messages in order, in place (no copy of each).

@@ -49,6 +49,21 @@ final class ChunkFeed {
 
     init(_ next: @escaping () -> [UInt8]?) { self.next = next }
 
+    /// Copies up to `maxCount` more bytes to `destination`; returns how
+    /// many (0 at the end).
+    func read(into destination: UnsafeMutableRawPointer, maxCount: Int) -> Int {
+        guard maxCount > 0 else { return 0 }
+        if offset >= pending.count {
+            guard let c = next() else { return 0 }
+            pending = c
+            offset = 0
+        }
+        let n = min(maxCount, pending.count - offset)
+        pending.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
+        offset += n
+        return n
+    }
+
     /// Up to `maxCount` more bytes; nil at the end.
     func read(maxCount: Int) -> [UInt8]? {
         if offset >= pending.count {

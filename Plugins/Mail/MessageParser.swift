@@ -21,7 +21,7 @@ struct ParsedMessage {
     /// Contact-book keys per participant (address hash 0: no contact).
     var keys: [(address: UInt64, name: UInt64)] = []
     /// From addresses, as case-folded hashes (`ContactBook.foldedHash`).
-    var fromKeys: [UInt64] = []
+    var fromKeys = FromKeys()
     var extensions: [String: [String]] = [:]
     var subject: String?
     var messageID: String?
@@ -51,10 +51,37 @@ struct ParsedMessage {
     }
 }
 
+/// The From addresses' keys: nearly always one, kept inline (an array
+/// per message was an allocation for a single number).
+struct FromKeys: Sequence {
+    private(set) var first: UInt64?
+    private var more: [UInt64] = []
+
+    mutating func append(_ k: UInt64) {
+        if first == nil { first = k } else { more.append(k) }
+    }
+
+    func makeIterator() -> IndexingIterator<[UInt64]> {
+        guard let first else { return [UInt64]().makeIterator() }
+        return more.isEmpty ? [first].makeIterator() : ([first] + more).makeIterator()
+    }
+
+    func contains(_ k: UInt64) -> Bool {
+        guard let first else { return false }
+        return first == k || more.contains(k)
+    }
+
+    func contains(where predicate: (UInt64) throws -> Bool) rethrows -> Bool {
+        guard let first else { return false }
+        return try predicate(first) || more.contains(where: predicate)
+    }
+}
+
 /// Reads the header fields of split messages into `ParsedMessage`s.
 enum MessageParser {
     static func parse(
-        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions
+        _ raw: RawMessage, ids: RecordIDs, path: String?, maildir: MaildirInfo?, options: MailOptions,
+        scratch: ParseScratch
     ) -> ParsedMessage {
         var m = ParsedMessage(locator: Locator(line: raw.line, record: raw.index, path: path))
         let f = HeaderFields(raw.header)
@@ -85,27 +112,36 @@ enum MessageParser {
         // Participants.
         var domainless: [String] = []
         var rewritten = 0
-        func addAll(_ values: [HeaderFields.Value], _ role: ParticipantRole, skippingFrom: Bool = false) {
+        m.keys.reserveCapacity(8)
+        // Each address is hashed once, here, for the From keys, the
+        // Sender/Reply-To check and the contact book (`ContactBook.keys`).
+        func addAll(_ values: [HeaderFields.Value], _ role: ParticipantRole, isFrom: Bool = false, skippingFrom: Bool = false) {
             for v in values {
-                for a in AddressParser.parse(v, messageCharset: charset) {
+                scratch.mailboxes.removeAll(keepingCapacity: true)
+                v.withUnsafeBufferPointer {
+                    AddressParser.parse(
+                        $0, messageCharset: charset, scratch: &scratch.addresses, into: &scratch.mailboxes)
+                }
+                for a in scratch.mailboxes {
                     if a.domainless { domainless.append(a.address ?? a.name ?? "") }
                     if a.rewrittenAt { rewritten += 1 }
-                    if skippingFrom, let addr = a.address, m.fromKeys.contains(ContactBook.foldedHash(addr)) { continue }
+                    var key: (hash: UInt64, hasAt: Bool) = (0, false)
+                    if let addr = a.address {
+                        key = ContactBook.foldedHashAndAt(addr)
+                        if skippingFrom, m.fromKeys.contains(key.hash) { continue }
+                        if isFrom { m.fromKeys.append(key.hash) }
+                    }
                     m.participants.append(Participant(role: role, name: a.name, email: a.address))
-                    if role == .from, let addr = a.address { m.fromKeys.append(ContactBook.foldedHash(addr)) }
+                    m.keys.append(key.hasAt ? (key.hash, ContactBook.nameKey(a.name)) : (0, 0))
                 }
             }
         }
-        addAll(f.from, .from)
+        addAll(f.from, .from, isFrom: true)
         addAll(f.sender, .sender, skippingFrom: true)
         addAll(f.replyTo, .replyTo, skippingFrom: true)
         addAll(f.to, .to)
         addAll(f.cc, .cc)
         addAll(f.bcc, .bcc)
-        m.keys = m.participants.map { p in
-            guard let a = p.email, a.containsByte(0x40) else { return (0, 0) }
-            return ContactBook.keys(address: a, name: p.name)
-        }
         if !domainless.isEmpty {
             m.extensions["mail:domainless"] = domainless
             m.note(.warning, "mail.address.domainless",
@@ -122,9 +158,15 @@ enum MessageParser {
         if let s = f.subject {
             m.subject = collapse(EncodedWords.decode(s, messageCharset: charset))
         }
-        m.messageID = f.messageID.flatMap { messageIDs($0).first }
-        m.inReplyTo = f.inReplyTo.map { messageIDs($0) } ?? []
-        m.references = f.references.map { messageIDs($0) } ?? []
+        // Only the first and last ids are used (thread and parent): the
+        // others are not made strings.
+        m.messageID = f.messageID.flatMap { firstAndLastMessageID($0, wantLast: false).first }
+        if let v = f.inReplyTo, let first = firstAndLastMessageID(v, wantLast: false).first { m.inReplyTo = [first] }
+        if let v = f.references {
+            let ends = firstAndLastMessageID(v, wantLast: true)
+            if let first = ends.first { m.references = [first] }
+            if let last = ends.last, ends.count > 1 { m.references.append(last) }
+        }
 
         // Date.
         if let d = f.date {
@@ -228,18 +270,24 @@ enum MessageParser {
 
     static func collapse(_ s: String) -> String? {
         if !hasLooseWhitespace(s) { return s.isEmpty ? nil : s }
-        var out = String.UnicodeScalarView()
-        var space = false
-        for ch in s.unicodeScalars {
-            if ch == " " || ch == "\t" || ch == "\r" || ch == "\n" {
-                space = !out.isEmpty
-            } else {
-                if space { out.append(" ") }
-                space = false
-                out.append(ch)
+        // On UTF-8 bytes: the four whitespace characters are ASCII, and no
+        // byte of a multi-byte character is ASCII, so this is the same as
+        // working on scalars, without appending them one at a time.
+        return s.withBytes { p -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(p.count)
+            var space = false
+            for c in p {
+                if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A {
+                    space = !out.isEmpty
+                } else {
+                    if space { out.append(0x20) }
+                    space = false
+                    out.append(c)
+                }
             }
+            return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
         }
-        return out.isEmpty ? nil : String(out)
     }
 
     /// Message ids of a Message-ID, In-Reply-To or References field: every
@@ -280,6 +328,68 @@ enum MessageParser {
         return out
     }
 
+    /// `messageIDs(v).first` and `.last` (and how many there are), making
+    /// strings of those two only (a long References field holds dozens).
+    static func firstAndLastMessageID(_ v: HeaderFields.Value, wantLast: Bool) -> (first: String?, last: String?, count: Int) {
+        v.withUnsafeBufferPointer { b in
+            var first: String?
+            var last: Range<Int>?
+            var lastFiltered: [UInt8]?
+            var count = 0
+            func text(_ r: Range<Int>) -> String {
+                Charset.headerText(UnsafeBufferPointer(rebasing: b[r]), messageCharset: nil)
+            }
+            // A clean id (a range of `b`) or one with whitespace dropped.
+            func found(_ r: Range<Int>, filtered: [UInt8]?) {
+                count += 1
+                if count == 1 {
+                    first = filtered.map { Charset.headerText($0, messageCharset: nil) } ?? text(r)
+                } else if wantLast {
+                    last = r
+                    lastFiltered = filtered
+                }
+            }
+            var i = 0
+            while i < b.count {
+                if b[i] == 0x3C {
+                    var j = i + 1
+                    var clean = true
+                    while j < b.count, b[j] != 0x3E {
+                        if b[j] <= 0x20 { clean = false }
+                        j += 1
+                    }
+                    if j > i + 1 {
+                        if clean {
+                            found((i + 1)..<j, filtered: nil)
+                        } else {
+                            let inner = b[(i + 1)..<j].filter { $0 > 0x20 }
+                            if !inner.isEmpty { found((i + 1)..<j, filtered: inner) }
+                        }
+                    }
+                    i = j + 1
+                } else {
+                    i += 1
+                }
+            }
+            if count == 0 {
+                // Bare words: those that hold `@` (the first word of a short value in any case).
+                var k = 0
+                while k < b.count {
+                    while k < b.count, b[k] <= 0x20 { k += 1 }
+                    let s = k
+                    var at = false
+                    while k < b.count, b[k] > 0x20 {
+                        if b[k] == 0x40 { at = true }
+                        k += 1
+                    }
+                    if k > s, at || count == 0 && b.count < 250 { found(s..<k, filtered: nil) }
+                }
+            }
+            let lastText = last.map { r in lastFiltered.map { Charset.headerText($0, messageCharset: nil) } ?? text(r) }
+            return (first, count == 1 ? first : lastText, count)
+        }
+    }
+
     static func listID(_ v: HeaderFields.Value, charset: Charset?) -> (name: String?, id: String) {
         let b = Array(v)
         if let open = b.lastIndex(of: 0x3C) {
@@ -303,6 +413,15 @@ enum MessageParser {
     static func lowerASCII(_ b: HeaderFields.Value) -> String {
         String(decoding: b.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self).trimmingSpaces
     }
+}
+
+/// Lists a parsing thread reuses from message to message (the address
+/// parser's tokens and items, a field's mailboxes), so that parsing a
+/// message makes no arrays for them. Each parsing thread has its own
+/// (`StreamPipeline`'s per-thread transform).
+final class ParseScratch {
+    var addresses = AddressScratch.withStrings()
+    var mailboxes: [MailAddress] = []
 }
 
 /// The number of threads to parse on (at most 4: beyond that the splitter

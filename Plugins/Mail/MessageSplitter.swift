@@ -164,8 +164,13 @@ final class MessageSplitter {
                 contentLength = parseInt(h, from: 15)
             }
             if m.header.count + h.count < headerCap {
-                m.header.append(contentsOf: h.buffer)
-                m.header.append(0x0A)
+                if h.lfFollows {
+                    // The line and its LF in one copy.
+                    m.header.append(contentsOf: UnsafeBufferPointer(start: h.base, count: h.count + 1))
+                } else {
+                    m.header.append(contentsOf: h.buffer)
+                    m.header.append(0x0A)
+                }
             } else {
                 m.headerTruncated = true
             }

@@ -157,6 +157,41 @@ public final class ByteStream {
         return out
     }
 
+    /// Copies up to `maxCount` next bytes to `destination` and consumes
+    /// them; returns how many (0 at the end of input). With nothing
+    /// buffered, reads the file straight into `destination`: a reader with
+    /// a buffer of its own gets each byte copied once (by the kernel), not
+    /// three times (into the scratch block, the buffer, a returned array).
+    public func read(into destination: UnsafeMutableRawPointer, maxCount: Int) -> Int {
+        guard maxCount > 0 else { return 0 }
+        if head < buffer.count {
+            let n = min(maxCount, buffer.count - head)
+            buffer.withUnsafeBytes { src in
+                destination.copyMemory(from: src.baseAddress! + head, byteCount: n)
+            }
+            head += n
+            bytesConsumed += n
+            return n
+        }
+        guard !atEOF else { return 0 }
+        var n = 0
+        while true {
+            n = systemRead(fd, destination, maxCount)
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        if n <= 0 {
+            atEOF = true
+            if ownsDescriptor {
+                close(fd)
+                fd = -1
+            }
+            return 0
+        }
+        bytesConsumed += n
+        return n
+    }
+
     /// Skips `count` bytes (or to the end).
     public func skip(_ count: Int) {
         var left = count

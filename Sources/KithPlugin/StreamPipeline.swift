@@ -223,9 +223,12 @@ public final class StreamPipeline<Batch: Sendable, Output: Sendable>: @unchecked
             // Consumed, so that `handle` gets the only reference.
             switch consume work {
             case .read:
-                let c = stream.read(maxCount: chunkSize)
+                // Straight from the file into the chunk (no intermediate copies).
+                let c = [UInt8](unsafeUninitializedCapacity: chunkSize) { buf, count in
+                    count = stream.read(into: buf.baseAddress!, maxCount: chunkSize)
+                }
                 cond.lock()
-                if let c, !c.isEmpty { chunks.append(c) } else { inputEnded = true }
+                if !c.isEmpty { chunks.append(c) } else { inputEnded = true }
                 cond.broadcast()
                 cond.unlock()
             case .transform(let seq, let batch):

@@ -92,4 +92,38 @@ struct ByteStreamEdgeTests {
         #expect(lines.last == "last")
         #expect(s.bytesConsumed == text.utf8.count)
     }
+
+    @Test func readIntoGivesTheSameBytesAsReadAfterPeeksAndLines() throws {
+        // 200 KB of numbered lines, from a file (reads go straight into the
+        // caller's buffer once the stream's own buffer is used up) and from
+        // memory; mixed with a line read and a peek first, in odd sizes.
+        var bytes: [UInt8] = []
+        var k = 0
+        while bytes.count < 200_000 {
+            bytes += Array("line \(k) \(String(repeating: "x", count: k % 97))\n".utf8)
+            k += 1
+        }
+        let path = NSTemporaryDirectory() + "kith-readinto-\(getpid()).txt"
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for stream in [try ByteStream(path: path, chunkSize: 4096), ByteStream(bytes: bytes)] {
+            var got: [UInt8] = []
+            got += stream.readLine()! + [0x0A]
+            _ = stream.peek(10)
+            let buf = UnsafeMutableRawPointer.allocate(byteCount: 7000, alignment: 1)
+            defer { buf.deallocate() }
+            var size = 1
+            while true {
+                let n = stream.read(into: buf, maxCount: size)
+                #expect(n <= size)
+                if n == 0 { break }
+                got += UnsafeRawBufferPointer(start: buf, count: n)
+                size = size * 3 % 6997 + 1
+            }
+            #expect(got == bytes)
+            #expect(stream.bytesConsumed == bytes.count)
+            #expect(stream.read(into: buf, maxCount: 10) == 0)
+            #expect(stream.read(maxCount: 10) == nil)
+        }
+    }
 }
