@@ -62,18 +62,6 @@ extension TextCharset {
         for b in bytes where b >= 0x80 { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }
-
-    static func validUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        // `String(validating:as:)` takes a generic path here (metadata
-        // look-ups, about 1,600 instructions a call); decoding with repair
-        // is the fast path, and what it makes is byte for byte the input
-        // exactly when nothing needed repair.
-        let s = String(decoding: bytes, as: UTF8.self)
-        let same = s.withBytes { out in
-            out.count == bytes.count && (out.isEmpty || memcmp(out.baseAddress!, bytes.baseAddress!, out.count) == 0)
-        }
-        return same ? s : nil
-    }
 }
 
 /// Decodings remembered: a bounded, lock-guarded table from input bytes

@@ -1,4 +1,5 @@
 internal import KithModel
+internal import KithPlugin
 
 /// Turns the buffered properties of one card into a `Contact`, collecting
 /// warnings. One builder per card.
@@ -80,7 +81,7 @@ struct CardBuilder {
         if let cs = param(p, "CHARSET"), !cs.isEmpty {
             let lower = cs.lowercased()
             if lower == "utf-8" || lower == "utf8" {
-                if String(validating: bytes, as: UTF8.self) != nil { return bytes }
+                if bytes.withUnsafeBufferPointer({ TextCharset.validUTF8($0) }) != nil { return bytes }
                 // Declared UTF-8 but broken (a cut value): repair rather than guess.
                 warn(p.line, "\(name(p)): invalid UTF-8 bytes replaced", "vcard.charset")
                 return Array(String(decoding: bytes, as: UTF8.self).utf8)[...]
@@ -89,7 +90,7 @@ struct CardBuilder {
             } else {
                 warn(p.line, "\(name(p)): unknown or wrong charset declared; decoding by guess", "vcard.charset")
             }
-        } else if String(validating: bytes, as: UTF8.self) != nil {
+        } else if bytes.withUnsafeBufferPointer({ TextCharset.validUTF8($0) }) != nil {
             return bytes
         }
         let first = cardCharset ?? fallbackCharset ?? Charsets.guess(Array(bytes))

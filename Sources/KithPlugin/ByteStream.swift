@@ -174,6 +174,11 @@ public final class ByteStream {
             return n
         }
         guard !atEOF else { return 0 }
+        if pull != nil {
+            // Pulled chunks arrive whole: buffer one, then copy from it.
+            guard fill() else { return 0 }
+            return read(into: destination, maxCount: maxCount)
+        }
         var n = 0
         while true {
             n = systemRead(fd, destination, maxCount)

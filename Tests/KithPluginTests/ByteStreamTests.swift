@@ -106,7 +106,18 @@ struct ByteStreamEdgeTests {
         let path = NSTemporaryDirectory() + "kith-readinto-\(getpid()).txt"
         FileManager.default.createFile(atPath: path, contents: Data(bytes))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        for stream in [try ByteStream(path: path, chunkSize: 4096), ByteStream(bytes: bytes)] {
+        // A pulled stream hands out uneven chunks, an empty one among them.
+        var offset = 0
+        var turn = 0
+        let pulled = ByteStream {
+            guard offset < bytes.count else { return nil }
+            turn += 1
+            if turn % 5 == 0 { return [] }
+            let n = min(bytes.count - offset, 1 + (turn * 7919) % 9000)
+            defer { offset += n }
+            return Array(bytes[offset..<offset + n])
+        }
+        for stream in [try ByteStream(path: path, chunkSize: 4096), ByteStream(bytes: bytes), pulled] {
             var got: [UInt8] = []
             got += stream.readLine()! + [0x0A]
             _ = stream.peek(10)
