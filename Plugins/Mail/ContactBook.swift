@@ -210,7 +210,12 @@ struct ContactBook {
             if e.isOwner { c.extensions["kith:owner"] = ["true"] }
             c.extensions["mail:messages"] = [String(n.messages)]
             if n.sent > 0 { c.extensions["mail:sent"] = [String(n.sent)] }
-            c.sources = [Provenance(plugin: plugin, file: file, locator: e.first)]
+            // The record id is the lower-cased address (or "list:" and the
+            // List-Id): one message names several people, so the first
+            // message's place alone named several contacts alike in review
+            // files, rules and `--clusters-out`, and a store keyed them by
+            // content, which changes with every new display name.
+            c.sources = [Provenance(plugin: plugin, file: file, locator: e.first, recordId: e.key)]
             return c
         }
     }

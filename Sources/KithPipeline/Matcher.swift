@@ -367,14 +367,21 @@ public struct Matcher: Sendable {
             clusterMembers[big] = (ma + mb)
             clusterMembers[small] = nil
         }
-        // Rules.
-        var index: [String: Int32] = [:]
-        for (i, k) in keys.enumerated() where index[k] == nil { index[k] = Int32(i) }
+        // Rules. A key names every record holding it (one mail address read
+        // from an mbox and from a Maildir is two records, one key).
+        var index: [String: [Int32]] = [:]
+        if !options.rules.never.isEmpty || !options.rules.same.isEmpty {
+            for (i, k) in keys.enumerated() { index[k, default: []].append(Int32(i)) }
+        }
         var never: [Int32: Set<Int32>] = [:]
         for (x, y) in options.rules.never {
-            guard let a = index[x], let b = index[y], a != b else { continue }
-            never[a, default: []].insert(b)
-            never[b, default: []].insert(a)
+            guard let xs = index[x], let ys = index[y] else { continue }
+            for a in xs {
+                for b in ys where a != b {
+                    never[a, default: []].insert(b)
+                    never[b, default: []].insert(a)
+                }
+            }
         }
         func forbidden(_ ma: [Int32], _ mb: [Int32]) -> Bool {
             guard !never.isEmpty else { return false }
@@ -382,9 +389,13 @@ public struct Matcher: Sendable {
             return false
         }
         for (x, y) in options.rules.same {
-            guard let a = index[x], let b = index[y] else { continue }
-            let ra = find(a), rb = find(b)
-            if ra != rb && !forbidden(membersOf(ra), membersOf(rb)) { union(ra, rb) }
+            guard let xs = index[x], let ys = index[y] else { continue }
+            for a in xs {
+                for b in ys {
+                    let ra = find(a), rb = find(b)
+                    if ra != rb && !forbidden(membersOf(ra), membersOf(rb)) { union(ra, rb) }
+                }
+            }
         }
         let mergeWeight = Self.weight(forProbability: options.mergeProbability)
         let reviewWeight = Self.weight(forProbability: options.reviewProbability)

@@ -27,6 +27,14 @@ struct ImportTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 
+    @Test("each contact's record id is its address, so the people of one message have keys of their own")
+    func contactsAreKeyedByAddress() throws {
+        let eml = Array(message("From: Anna Vogt <Anna.Vogt@Example.org>\nTo: bob.okafor@example.com, \"Cara\" <cara@example.net>\nSubject: hi", envelope: nil).utf8)
+        let o = ImporterConformance.run(MailPlugin(), bytes: eml, fileName: "hi.eml")
+        #expect(o.contacts.map { $0.sources.first?.recordId } == ["anna.vogt@example.org", "bob.okafor@example.com", "cara@example.net"])
+        #expect(Set(o.contacts.map(RecordKey.of)).count == 3)
+    }
+
     @Test func theStandardRegistryHasIt() throws {
         let imp = try PluginRegistry.standard.importer("mail")
         #expect(imp.descriptor.capabilities.contains(.directoryInput))

@@ -127,6 +127,22 @@ struct MatchingTests {
         #expect(after["r3"] == after["r4"])
     }
 
+    @Test("Rules name every record holding a key (one address read from two mail files, one id in two files)")
+    func rulesCoverEveryRecordOfAKey() {
+        let extra = [
+            Population.person("17", given: "Teodor", family: "Wanghorst", emails: ["teo@wanghorst.example"]),
+            Population.person("17", given: "Ulla", family: "Brennecke", phones: ["0341 2223344"]),
+            Population.person("x1", given: "Ursula", family: "Moorkamp", emails: ["ursula@moorkamp.example"]),
+        ]
+        let (plain, _) = run(extra)
+        #expect(Set(plain.match.clusterOf.suffix(3)).count == 3)
+        var rules = MatchRules()
+        rules.addSame("17", "x1")
+        let (out, _) = run(extra, rules: rules)
+        let clusters = Array(out.match.clusterOf.suffix(3))
+        #expect(Set(clusters).count == 1, "the same rule joins both records of key 17: \(clusters)")
+    }
+
     @Test("The same input gives the same clusters and ids")
     func deterministic() {
         let extra = [Population.person("d1", given: "Rolf", family: "Hagedorn", emails: ["rolf@hagedorn.example"])]
