@@ -298,6 +298,19 @@ enum MessageParser {
 
     static func messageIDs(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
         var out: [String] = []
+        scanMessageIDs(b) { r, filtered in
+            out.append(filtered.map { Charset.headerText($0, messageCharset: nil) }
+                ?? Charset.headerText(UnsafeBufferPointer(rebasing: b[r]), messageCharset: nil))
+        }
+        return out
+    }
+
+    /// Calls `found` with each message id of a Message-ID, References or
+    /// In-Reply-To value, in order: each `<…>` (its range in `b`, or its
+    /// bytes with whitespace dropped when it held some); without any, the
+    /// bare words holding `@` (the first word of a short value in any case).
+    static func scanMessageIDs(_ b: UnsafeBufferPointer<UInt8>, _ found: (Range<Int>, [UInt8]?) -> Void) {
+        var count = 0
         var i = 0
         while i < b.count {
             if b[i] == 0x3C {
@@ -309,10 +322,14 @@ enum MessageParser {
                 }
                 if j > i + 1 {
                     if clean {
-                        out.append(Charset.headerText(UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), messageCharset: nil))
+                        count += 1
+                        found((i + 1)..<j, nil)
                     } else {
                         let inner = b[(i + 1)..<j].filter { $0 > 0x20 }
-                        if !inner.isEmpty { out.append(Charset.headerText(inner, messageCharset: nil)) }
+                        if !inner.isEmpty {
+                            count += 1
+                            found((i + 1)..<j, inner)
+                        }
                     }
                 }
                 i = j + 1
@@ -320,12 +337,21 @@ enum MessageParser {
                 i += 1
             }
         }
-        if out.isEmpty {
-            for w in b.split(whereSeparator: { $0 <= 0x20 }) where w.contains(0x40) || out.isEmpty && b.count < 250 {
-                out.append(Charset.headerText(Array(w), messageCharset: nil))
+        guard count == 0 else { return }
+        var k = 0
+        while k < b.count {
+            while k < b.count, b[k] <= 0x20 { k += 1 }
+            let s = k
+            var at = false
+            while k < b.count, b[k] > 0x20 {
+                if b[k] == 0x40 { at = true }
+                k += 1
+            }
+            if k > s, at || count == 0 && b.count < 250 {
+                count += 1
+                found(s..<k, nil)
             }
         }
-        return out
     }
 
     /// `messageIDs(v).first` and `.last` (and how many there are), making
@@ -339,50 +365,13 @@ enum MessageParser {
             func text(_ r: Range<Int>) -> String {
                 Charset.headerText(UnsafeBufferPointer(rebasing: b[r]), messageCharset: nil)
             }
-            // A clean id (a range of `b`) or one with whitespace dropped.
-            func found(_ r: Range<Int>, filtered: [UInt8]?) {
+            scanMessageIDs(b) { r, filtered in
                 count += 1
                 if count == 1 {
                     first = filtered.map { Charset.headerText($0, messageCharset: nil) } ?? text(r)
                 } else if wantLast {
                     last = r
                     lastFiltered = filtered
-                }
-            }
-            var i = 0
-            while i < b.count {
-                if b[i] == 0x3C {
-                    var j = i + 1
-                    var clean = true
-                    while j < b.count, b[j] != 0x3E {
-                        if b[j] <= 0x20 { clean = false }
-                        j += 1
-                    }
-                    if j > i + 1 {
-                        if clean {
-                            found((i + 1)..<j, filtered: nil)
-                        } else {
-                            let inner = b[(i + 1)..<j].filter { $0 > 0x20 }
-                            if !inner.isEmpty { found((i + 1)..<j, filtered: inner) }
-                        }
-                    }
-                    i = j + 1
-                } else {
-                    i += 1
-                }
-            }
-            if count == 0 {
-                // Bare words: those that hold `@` (the first word of a short value in any case).
-                var k = 0
-                while k < b.count {
-                    while k < b.count, b[k] <= 0x20 { k += 1 }
-                    let s = k
-                    var at = false
-                    while k < b.count, b[k] > 0x20 {
-                        if b[k] == 0x40 { at = true }
-                        k += 1
-                    }
-                    if k > s, at || count == 0 && b.count < 250 { found(s..<k, filtered: nil) }
                 }
             }
             let lastText = last.map { r in lastFiltered.map { Charset.headerText($0, messageCharset: nil) } ?? text(r) }

@@ -117,20 +117,8 @@ public final class ByteStream {
         // Read into a scratch block, then append: growing the array with
         // zeros first and trimming after was slow in debug builds.
         if scratch == nil { scratch = .allocate(byteCount: chunkSize, alignment: 16) }
-        var n = 0
-        while true {
-            n = systemRead(fd, scratch!, chunkSize)
-            if n < 0 && errno == EINTR { continue }
-            break
-        }
-        if n <= 0 {
-            atEOF = true
-            if ownsDescriptor {
-                close(fd)
-                fd = -1
-            }
-            return false
-        }
+        let n = readFile(into: scratch!, maxCount: chunkSize)
+        if n == 0 { return false }
         buffer.append(contentsOf: UnsafeBufferPointer(start: scratch!.assumingMemoryBound(to: UInt8.self), count: n))
         return true
     }
@@ -179,6 +167,15 @@ public final class ByteStream {
             guard fill() else { return 0 }
             return read(into: destination, maxCount: maxCount)
         }
+        let n = readFile(into: destination, maxCount: maxCount)
+        bytesConsumed += n
+        return n
+    }
+
+    /// Up to `maxCount` bytes from the file into `destination`; 0 at the end
+    /// of input (or on an error), which is then remembered and the file
+    /// closed if this stream owns it.
+    private func readFile(into destination: UnsafeMutableRawPointer, maxCount: Int) -> Int {
         var n = 0
         while true {
             n = systemRead(fd, destination, maxCount)
@@ -193,7 +190,6 @@ public final class ByteStream {
             }
             return 0
         }
-        bytesConsumed += n
         return n
     }
 
