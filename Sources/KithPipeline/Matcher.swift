@@ -273,10 +273,10 @@ public struct Matcher: Sendable {
     }
 
     /// A random pair's levels as evidence of how different people compare:
-    /// agreement on an identity value (a mailbox, a number, an id, a URL)
-    /// between records whose given names agree (exactly, as nicknames, as a
-    /// part of a compound name, by initial or by spelling) is dropped, since
-    /// such a pair is one person twice. In a small export where people recur
+    /// a pair agreeing on an identity value (a mailbox, a number, an id, a
+    /// URL) whose given names agree too (exactly, as nicknames, as a part of
+    /// a compound name, by initial or by spelling) is dropped, since it is
+    /// one person twice. In a small export where people recur
     /// (one person's card, mails and comments) those pairs made a shared
     /// address look common among strangers (the sample exports: u 0.08,
     /// +4.3 bits, so that "JB Lefèvre" and "Jean-Baptiste Lefèvre" with one
@@ -284,10 +284,14 @@ public struct Matcher: Sendable {
     /// names (a family's shared address), or where a name is missing, still
     /// counts.
     static func nonMatchEvidence(_ v: ComparisonVector) -> SIMD16<UInt8> {
-        var levels = v.levels
+        let levels = v.levels
         let given = levels[MatchField.given.rawValue]
         guard given > 0 && Int(given) < MatchField.given.levels.count - 1 else { return levels }
-        for f in [MatchField.email, .phone, .identifier, .web] where levels[f.rawValue] == 1 { levels[f.rawValue] = 0 }
+        for f in [MatchField.email, .phone, .identifier, .web] where levels[f.rawValue] == 1 {
+            // One person twice: no evidence about strangers in any field
+            // (their names agreeing too would make names look common).
+            return SIMD16<UInt8>(repeating: 0)
+        }
         return levels
     }
 
