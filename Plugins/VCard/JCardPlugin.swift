@@ -148,7 +148,7 @@ public struct JCardPlugin: Importer, Exporter {
     }
 
     public func makeWriter(to sink: ByteSink, options: PluginOptions) throws -> any RecordWriter {
-        JCardRecordWriter(sink: sink)
+        ContactStreamWriter(sink: sink, writer: JCardWriter())
     }
 
     /// One jCard property (`[name, {params}, type, value…]`) as a vCard line.
@@ -226,30 +226,6 @@ public struct JCardPlugin: Importer, Exporter {
         let caret = s.replacingOccurrences(of: "^", with: "^^").replacingOccurrences(of: "\"", with: "^'")
             .replacingOccurrences(of: "\n", with: "^n")
         return needsQuotes ? "\"" + caret + "\"" : caret
-    }
-}
-
-/// Streams contacts to a sink as one jCard array; other record kinds are skipped.
-final class JCardRecordWriter: RecordWriter {
-    private let sink: ByteSink
-    private var writer = JCardWriter()
-
-    init(sink: ByteSink) { self.sink = sink }
-
-    func write(_ record: CanonicalRecord) throws {
-        guard case .contact(let c) = record else { return }
-        writer.append(c)
-        if writer.output.count >= 64 * 1024 {
-            try sink.write(writer.output)
-            writer.output.removeAll(keepingCapacity: true)
-        }
-    }
-
-    func finish() throws {
-        writer.finish()
-        try sink.write(writer.output)
-        writer.output.removeAll()
-        try sink.flush()
     }
 }
 

@@ -117,16 +117,31 @@ public struct VCardPlugin: Importer, Exporter {
         case let other:
             throw PluginError(.badOption, "unsupported vCard version '\(other)' for writing; use -O version=4.0 or -O version=3.0")
         }
-        return VCardRecordWriter(sink: sink, writer: VCardWriter(version: version))
+        return ContactStreamWriter(sink: sink, writer: VCardWriter(version: version))
     }
 }
 
-/// Streams contacts to a sink as vCard; other record kinds are skipped.
-final class VCardRecordWriter: RecordWriter {
-    private let sink: ByteSink
-    private var writer: VCardWriter
+/// A serialiser of contacts into an output buffer: vCard text or a jCard array.
+protocol ContactTextWriter {
+    var output: [UInt8] { get set }
+    mutating func append(_ contact: Contact)
+    /// Writes what closes the document (jCard's `]`); nothing for vCard.
+    mutating func finish()
+}
 
-    init(sink: ByteSink, writer: VCardWriter) {
+extension VCardWriter: ContactTextWriter {
+    mutating func finish() {}
+}
+
+extension JCardWriter: ContactTextWriter {}
+
+/// Streams contacts to a sink through a `ContactTextWriter`, 64 KB at a
+/// time; other record kinds are skipped.
+final class ContactStreamWriter<W: ContactTextWriter>: RecordWriter {
+    private let sink: ByteSink
+    private var writer: W
+
+    init(sink: ByteSink, writer: W) {
         self.sink = sink
         self.writer = writer
     }
@@ -141,6 +156,7 @@ final class VCardRecordWriter: RecordWriter {
     }
 
     func finish() throws {
+        writer.finish()
         try sink.write(writer.output)
         writer.output.removeAll()
         try sink.flush()
