@@ -40,13 +40,8 @@ public enum TextCharset: Hashable, Sendable {
     /// matter; an RFC 2231 language suffix after `*` is dropped); nil for a
     /// label nobody knows.
     public static func named(_ label: some StringProtocol) -> TextCharset? {
-        var key: [UInt8] = []
-        key.reserveCapacity(label.utf8.count)
-        for c in label.utf8 {
-            if c == 0x2A { break }
-            if let k = keyByte(c) { key.append(k) }
-        }
-        return byKey[key]
+        var label = String(label)
+        return label.withUTF8 { named(bytes: $0) }
     }
 
     /// See ``named(_:)``; the label as bytes. The commonest labels (UTF-8,

@@ -186,7 +186,7 @@ public final class ImportWriter {
         let bodyHash = positionless
         // Cached statements: compiling SQL per record cost more than the work.
         let existing = try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT id, bodyHash, state FROM record WHERE sourceId = ? AND recordKey = ?"),
+            try db.cachedStatement(sql: "SELECT id, uid, bodyHash, state FROM record WHERE sourceId = ? AND recordKey = ?"),
             arguments: [sourceId, key])
         if let existing {
             let id: Int64 = existing["id"]
@@ -204,10 +204,7 @@ public final class ImportWriter {
                 sql: "UPDATE record SET body = ?, bodyHash = ?, kind = ?, state = 'active', lastSeen = ?, lastImport = ? WHERE id = ?"
             ).execute(arguments: [body, bodyHash, kind, now, generation, id])
             if state == "vanished" { report.recordsReturned += 1 } else { report.recordsUpdated += 1 }
-            if kind == "contact" {
-                let storedUID = try String.fetchOne(try db.cachedStatement(sql: "SELECT uid FROM record WHERE id = ?"), arguments: [id])
-                changedContacts.append(rowID: id, body: body, isNew: false, uid: storedUID ?? uid)
-            }
+            if kind == "contact" { changedContacts.append(rowID: id, body: body, isNew: false, uid: existing["uid"]) }
         } else {
             try db.cachedStatement(
                 sql: """
