@@ -145,23 +145,14 @@ struct Consolidate: ParsableCommand {
         }
         // Decoded and linked in batches on all cores, written in input order.
         let linker = result.linker
-        var start = 0
-        while start < interactions.count {
-            let end = min(interactions.count, start + 16_384)
-            let parts = max(1, min(8, (end - start) / 1024))
-            let s0 = start
-            let pieces = parallelMap(parts) { p -> [Interaction] in
-                let lo = s0 + (end - s0) * p / parts, hi = s0 + (end - s0) * (p + 1) / parts
-                return (lo..<hi).map { k in
-                    // Written by JSONLWriter a moment ago: they read back.
-                    guard case .interaction(let i)? = interactions.record(at: k) else {
-                        preconditionFailure("packed interaction \(k) does not read back")
-                    }
-                    return linker.link(i)
-                }
+        try parallelBatches(interactions.count, batchSize: 16_384, minPerPart: 1024, maxParts: 8) { k -> Interaction in
+            // Written by JSONLWriter a moment ago: they read back.
+            guard case .interaction(let i)? = interactions.record(at: k) else {
+                preconditionFailure("packed interaction \(k) does not read back")
             }
-            for piece in pieces { for i in piece { try writer.write(.interaction(i)) } }
-            start = end
+            return linker.link(i)
+        } consume: { _, i in
+            try writer.write(.interaction(i))
         }
         // Warnings and errors travel with the data; notes are for the terminal (as in convert).
         for d in loaded.diagnostics where d.severity > .note { try writer.write(.diagnostic(d)) }

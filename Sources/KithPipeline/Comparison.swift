@@ -259,22 +259,43 @@ extension FeatureStore {
 
     /// True when `short` (two to four letters) spells the first letters of
     /// `whole`'s hyphen- or space-separated components, one each.
-    static func isInitials(_ short: some Collection<UInt8>, of whole: some Collection<UInt8>) -> Bool {
+    static func isInitials(_ short: UnsafeBufferPointer<UInt8>, of whole: UnsafeBufferPointer<UInt8>) -> Bool {
         guard (2...4).contains(short.count), short.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return false }
-        let components = whole.split(whereSeparator: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: " ") })
-        guard components.count == short.count else { return false }
-        return zip(short, components).allSatisfy { letter, component in component.first == letter && component.count > 1 }
+        var k = 0
+        var ok = true
+        forEachComponent(whole) { component in
+            if k >= short.count || component.count < 2 || component.first != short[k] { ok = false }
+            k += 1
+        }
+        return ok && k == short.count
+    }
+
+    /// See ``isInitials(_:of:)-(UnsafeBufferPointer<UInt8>,_)``.
+    static func isInitials(_ short: [UInt8], of whole: [UInt8]) -> Bool {
+        short.withUnsafeBufferPointer { s in whole.withUnsafeBufferPointer { isInitials(s, of: $0) } }
     }
 
     /// True when `part` is a whole hyphen- or space-separated component of
     /// `whole` (of at least two letters).
-    static func isPart(_ part: some Collection<UInt8>, of whole: some Collection<UInt8>) -> Bool {
+    static func isPart(_ part: UnsafeBufferPointer<UInt8>, of whole: UnsafeBufferPointer<UInt8>) -> Bool {
         guard part.count >= 2, whole.count > part.count else { return false }
-        for component in whole.split(whereSeparator: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: " ") })
-        where component.elementsEqual(part) {
-            return true
+        var found = false
+        forEachComponent(whole) { component in
+            if !found && component.elementsEqual(part) { found = true }
         }
-        return false
+        return found
+    }
+
+    /// Calls `body` with each non-empty hyphen- or space-separated run of
+    /// `text`, as a slice (no arrays: these run for every pair of different
+    /// given names scored).
+    @inline(__always)
+    static func forEachComponent(_ text: UnsafeBufferPointer<UInt8>, _ body: (Slice<UnsafeBufferPointer<UInt8>>) -> Void) {
+        var start = 0
+        for i in 0...text.count where i == text.count || text[i] == 0x2D || text[i] == 0x20 {
+            if i > start { body(text[start..<i]) }
+            start = i + 1
+        }
     }
 
     private func nicknamesMeet(_ x: Int32, _ y: Int32) -> Bool {

@@ -85,31 +85,15 @@ public struct Consolidator: Sendable {
         // Merge in batches spread over the cores; hand out in cluster order.
         let clusters = result.clusters
         let merger = self.merger
-        let batch = 8192
-        var start = 0
-        while start < clusters.count {
-            let end = min(clusters.count, start + batch)
-            let parts = max(1, min(16, (end - start) / 256))
-            let s0 = start
-            let pieces = parallelMap(parts) { p in
-                let lo = s0 + (end - s0) * p / parts, hi = s0 + (end - s0) * (p + 1) / parts
-                return (lo..<hi).map { k -> Contact in
-                    let cluster = clusters[k]
-                    let members = cluster.map { contacts.contact(at: $0) }
-                    let e164 = zip(cluster, members).map { i, m in fs.phoneStrings(i, count: m.phones.count) }
-                    return merger.merge(members, e164: e164)
-                }
-            }
-            var k = start
-            for piece in pieces {
-                for c in piece {
-                    for i in clusters[k] { mergedIdOfRecord[i] = c.id }
-                    if linking || !interactions.isEmpty { linker.add(c) }
-                    try emit(c)
-                    k += 1
-                }
-            }
-            start = end
+        try parallelBatches(clusters.count, batchSize: 8192, minPerPart: 256, maxParts: 16) { k -> Contact in
+            let cluster = clusters[k]
+            let members = cluster.map { contacts.contact(at: $0) }
+            let e164 = zip(cluster, members).map { i, m in fs.phoneStrings(i, count: m.phones.count) }
+            return merger.merge(members, e164: e164)
+        } consume: { k, c in
+            for i in clusters[k] { mergedIdOfRecord[i] = c.id }
+            if linking || !interactions.isEmpty { linker.add(c) }
+            try emit(c)
         }
         let linked = interactions.isEmpty ? [] : linker.link(interactions)
         return StreamOutput(

@@ -287,12 +287,11 @@ public struct Matcher: Sendable {
         let levels = v.levels
         let given = levels[MatchField.given.rawValue]
         guard given > 0 && Int(given) < MatchField.given.levels.count - 1 else { return levels }
-        for f in [MatchField.email, .phone, .identifier, .web] where levels[f.rawValue] == 1 {
-            // One person twice: no evidence about strangers in any field
-            // (their names agreeing too would make names look common).
-            return SIMD16<UInt8>(repeating: 0)
-        }
-        return levels
+        // One person twice: no evidence about strangers in any field (their
+        // names agreeing too would make names look common).
+        let sameIdentity = levels[MatchField.email.rawValue] == 1 || levels[MatchField.phone.rawValue] == 1
+            || levels[MatchField.identifier.rawValue] == 1 || levels[MatchField.web.rawValue] == 1
+        return sameIdentity ? SIMD16<UInt8>(repeating: 0) : levels
     }
 
     struct ScoredPair: Sendable {
