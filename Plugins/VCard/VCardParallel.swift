@@ -73,23 +73,21 @@ enum VCardParallel {
 
     /// True for a `BEGIN:VCARD` line (any case, blanks after it).
     @inline(__always)
-    static func isBegin(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        guard count >= 11, p[0] | 0x20 == 0x62 else { return false }
-        let w: StaticString = "begin:vcard"
-        let s = w.utf8Start
-        for k in 1..<11 where p[k] | 0x20 != s[k] { return false }
-        for k in 11..<count where p[k] != 0x20 && p[k] != 0x09 { return false }
-        return true
-    }
+    static func isBegin(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool { isMarker(p, count, "begin:vcard") }
 
     /// True for an `END:VCARD` line (any case, blanks after it).
     @inline(__always)
-    static func isEnd(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        guard count >= 9, p[0] | 0x20 == 0x65 else { return false }
-        let w: StaticString = "end:vcard"
-        let s = w.utf8Start
-        for k in 1..<9 where p[k] | 0x20 != s[k] { return false }
-        for k in 9..<count where p[k] != 0x20 && p[k] != 0x09 { return false }
+    static func isEnd(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool { isMarker(p, count, "end:vcard") }
+
+    /// True for a line that is `word` (lower-case ASCII; the line in any
+    /// case) followed by blanks only.
+    @inline(__always)
+    private static func isMarker(_ p: UnsafePointer<UInt8>, _ count: Int, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        let s = word.utf8Start
+        guard count >= n, p[0] | 0x20 == s[0] else { return false }
+        for k in 1..<n where p[k] | 0x20 != s[k] { return false }
+        for k in n..<count where p[k] != 0x20 && p[k] != 0x09 { return false }
         return true
     }
 
